@@ -1,0 +1,1 @@
+"""Prefect flows and the ``dialoog`` command line, thin over ``pipeline`` and ``models``."""
