@@ -138,3 +138,43 @@ def test_bad_script_is_refused(tmp_path):
     bad.write_text("- speaker: A\n  txt: hello\n", encoding="utf-8")
     with pytest.raises(make_samples.ScriptError):
         make_samples.load_script(bad)
+
+
+EVAL_DIR = ROOT / "data" / "eval"
+DEFENSIVE_CATEGORIES = {"denial", "justification", "deflection", "counter_attack", "minimisation", "stonewalling"}
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_question_eval_set_is_well_formed(lang):
+    rows = _read_csv(EVAL_DIR / f"questions_{lang}.csv")
+    assert list(rows[0]) == ["id", "text", "is_question", "question"]
+    assert len(rows) >= 100
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["text"].strip()
+        assert (r["is_question"], r["question"]) in {("1", "open"), ("1", "closed"), ("0", "")}, r
+    kinds = [r["question"] for r in rows if r["is_question"] == "1"]
+    assert 0.5 <= len(kinds) / len(rows) <= 0.7
+    assert abs(kinds.count("open") - kinds.count("closed")) <= 0.2 * len(kinds)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_defensive_eval_set_is_well_formed(lang):
+    rows = _read_csv(EVAL_DIR / f"defensive_{lang}.csv")
+    assert list(rows[0]) == ["id", "text", "defensive", "category"]
+    assert len(rows) >= 100
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["text"].strip()
+        assert (r["defensive"] == "1" and r["category"] in DEFENSIVE_CATEGORIES) or \
+               (r["defensive"] == "0" and r["category"] == ""), r
+    positives = [r["category"] for r in rows if r["defensive"] == "1"]
+    assert 0.3 <= len(positives) / len(rows) <= 0.5
+    assert set(positives) == DEFENSIVE_CATEGORIES
