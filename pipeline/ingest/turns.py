@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 from pipeline.types import Cue, Meeting, Utterance
 
+#: Times are kept to the millisecond; this absorbs float rounding in the gap test.
+_EPS_S = 1e-6
+
 
 def speaker_label(meeting: Meeting, speaker: str) -> str:
     """The participant's name for a transcript label (name or alias), else the label itself."""
@@ -32,7 +35,7 @@ def cues_to_utterances(cues: Sequence[Cue], meeting: Meeting, merge_gap_s: float
     last_end = 0.0
     for cue in sorted(cues, key=lambda c: (c.start, c.end)):
         speaker = speaker_label(meeting, cue.speaker)
-        if groups and speakers[-1] == speaker and cue.start - last_end <= merge_gap_s:
+        if groups and speakers[-1] == speaker and cue.start - last_end <= merge_gap_s + _EPS_S:
             groups[-1].append(cue)
             last_end = max(last_end, cue.end)
         else:
