@@ -280,6 +280,8 @@ def load_manifest(path: str | Path) -> Manifest:
                              hint="write a manifest (see docs/formats.md)")
         p = found
     data = _read(p)
+    if data is None or data == {}:
+        raise InputError("the manifest is empty", path=p, hint="add at least a line like 'id: companyB-call1'")
     meeting = meeting_from_mapping(data, path=p, base=p.parent)
     transcript = _inside(p.parent, data["transcript"], "transcript", p) if data.get("transcript") is not None else None
     media = _inside(p.parent, data["media"], "media", p) if data.get("media") is not None else None
@@ -292,6 +294,9 @@ def load_manifest(path: str | Path) -> Manifest:
 # --------------------------------------------------------------------------- roles
 
 
+_ROLE_HINT = f"write NAME=ROLE with ROLE one of {', '.join(ASSIGNABLE_ROLES)}, e.g. --role 'Raj Patel=supplier'"
+
+
 def apply_roles(meeting: Meeting, role_args: Sequence[str]) -> Meeting:
     """``NAME=ROLE`` pairs (``--role``) applied on top of the manifest.
 
@@ -301,11 +306,11 @@ def apply_roles(meeting: Meeting, role_args: Sequence[str]) -> Meeting:
     people = list(meeting.participants)
     for arg in role_args:
         if not isinstance(arg, str) or "=" not in arg:
-            raise InputError(f"--role {arg!r} has no '='", hint="write NAME=ROLE, e.g. --role 'Raj Patel=supplier'")
+            raise InputError(f"--role {arg!r} has no '='", hint=_ROLE_HINT)
         name, role = (part.strip() for part in arg.rsplit("=", 1))
         name = " ".join(name.split())
         if not name:
-            raise InputError(f"--role {arg!r} has no name before '='", hint="write NAME=ROLE, e.g. --role 'Raj Patel=supplier'")
+            raise InputError(f"--role {arg!r} has no name before '='", hint=_ROLE_HINT)
         role = check_role(role, f"--role {arg!r}: ")
         key = name.casefold()
         for i, p in enumerate(people):
