@@ -158,3 +158,24 @@ def test_text_speaker_lines_and_continuations():
     assert fmt == "text-untimed"
     assert [(c.speaker, c.text) for c in cues] == [("Sanne", "Hello, how are you?"), ("Raj Patel", "Fine.")]
     assert cues[0].end == cues[1].start > 0  # back to back, estimated from word counts
+
+
+def test_zoom_captions_with_clock_times_count_from_the_first_caption():
+    data = b"[Sanne] 23:59:58\nGood evening.\n[Raj] 00:00:03\nHello.\n"
+    fmt, cues = parse_bytes(data)
+    assert fmt == "zoom-captions"
+    assert [(c.speaker, c.start) for c in cues] == [("Sanne", 0.0), ("Raj", 5.0)]
+
+
+def test_teams_system_lines_and_guest_names():
+    data = ("Sanne de Vries started transcription\n\nSanne de Vries   0:03\nHello.\n"
+            "Raj Patel (Guest)   0:05\nHi.\nSanne de Vries stopped transcription\n").encode()
+    fmt, cues = parse_bytes(data)
+    assert fmt == "teams-text-header"
+    assert [(c.speaker, c.text) for c in cues] == [("Sanne de Vries", "Hello."), ("Raj Patel (Guest)", "Hi.")]
+
+
+def test_plain_text_names_with_parentheses_and_stamp_after_name():
+    fmt, cues = parse_bytes(b"Raj Patel (Supplier B): Hello.\nSanne (00:07): Hi.\n")
+    assert fmt == "text-partly-timed"
+    assert [(c.speaker, c.start) for c in cues] == [("Raj Patel (Supplier B)", 0.0), ("Sanne", 7.0)]

@@ -143,12 +143,18 @@ def cues_from_starts(entries: Sequence[tuple[str, float, str]]) -> list[Cue]:
     """Cues for formats that give only start times: each ends after its estimated
     speaking time, but no later than the next cue's start."""
     ordered = sorted(entries, key=lambda e: e[1])
+    # the first start later than each entry's (entries with the same start share it)
+    later: list[float | None] = [None] * len(ordered)
+    nxt: float | None = None
+    for i in range(len(ordered) - 1, -1, -1):
+        later[i] = nxt
+        if i and ordered[i - 1][1] < ordered[i][1]:
+            nxt = ordered[i][1]
     out: list[Cue] = []
-    for i, (speaker, start, text) in enumerate(ordered):
+    for (speaker, start, text), limit in zip(ordered, later):
         end = start + estimate_s(text)
-        later = next((e[1] for e in ordered[i + 1:] if e[1] > start), None)
-        if later is not None:
-            end = min(end, later)
+        if limit is not None:
+            end = min(end, limit)
         out.append(Cue(speaker=speaker, start=start, end=round(end, 3), text=text))
     return out
 

@@ -26,6 +26,7 @@ from pipeline.ingest.common import (
 )
 from pipeline.types import Cue
 
+_SYSTEM_LINE = re.compile(r"\b(?:started|stopped) transcription\s*$", re.IGNORECASE)
 HEADER = re.compile(r"^\s*(?P<name>[^:\t]+?)\s+(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})\s*$")
 
 
@@ -58,7 +59,7 @@ def parse_timed(text: str) -> tuple[str, list[Cue]]:
             flush()
             start, end = parse_timing((n, s))
             cur = (start, end, [])
-        elif s.strip() and cur is not None:
+        elif s.strip() and cur is not None and not _SYSTEM_LINE.search(s):
             cur[2].append(s.strip())
     flush()
     return "teams-text", cues
@@ -70,7 +71,7 @@ def parse_headers(text: str) -> tuple[str, list[Cue]]:
         h = _header(s)
         if h:
             entries.append((h[0], parse_time(h[1], n), []))
-        elif s.strip() and entries:
+        elif s.strip() and entries and not _SYSTEM_LINE.search(s):
             entries[-1][2].append(s.strip())
     return "teams-text-header", cues_from_starts(
         [(name, start, clean_space(" ".join(parts))) for name, start, parts in entries if parts]

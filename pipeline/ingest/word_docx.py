@@ -43,5 +43,8 @@ def docx_text(data: bytes) -> str:
 def parse(data: bytes) -> tuple[str, list[Cue]]:
     from pipeline.ingest.sniff import parse_text  # the text formats, sniffed
 
-    inner, cues = parse_text(docx_text(data), allow_json=False)
+    text = docx_text(data)
+    if not text.strip():
+        raise InputError("the Word document is empty", hint="export the meeting transcript from Teams again")
+    inner, cues = parse_text(text, allow_json=False)
     return _NAMES.get(inner, f"docx-{inner}"), cues
