@@ -33,8 +33,11 @@ def cues_to_utterances(cues: Sequence[Cue], meeting: Meeting, merge_gap_s: float
     groups: list[list[Cue]] = []
     speakers: list[str] = []
     last_end = 0.0
+    labels: dict[str, str] = {}
     for cue in sorted(cues, key=lambda c: (c.start, c.end)):
-        speaker = speaker_label(meeting, cue.speaker)
+        speaker = labels.get(cue.speaker)
+        if speaker is None:
+            speaker = labels[cue.speaker] = speaker_label(meeting, cue.speaker)
         if groups and speakers[-1] == speaker and cue.start - last_end <= merge_gap_s + _EPS_S:
             groups[-1].append(cue)
             last_end = max(last_end, cue.end)
@@ -42,6 +45,7 @@ def cues_to_utterances(cues: Sequence[Cue], meeting: Meeting, merge_gap_s: float
             groups.append([cue])
             speakers.append(speaker)
             last_end = cue.end
+    roles = {name: meeting.role_of(name) for name in set(speakers)}
     return tuple(
         Utterance(
             id=utterance_id(i),
@@ -50,7 +54,7 @@ def cues_to_utterances(cues: Sequence[Cue], meeting: Meeting, merge_gap_s: float
             end=max(c.end for c in group),
             text=" ".join(c.text for c in group if c.text),
             language=language,
-            role=meeting.role_of(speaker),
+            role=roles[speaker],
             words=tuple(w for c in group for w in c.words),
             cues=tuple((c.start, c.end) for c in group),
         )
