@@ -29,7 +29,7 @@ _TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d+):(\d+)(?:[.,](\d+))?$")
 _TIMING = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)(?:\s.*)?$")
 _TAG = re.compile(r"<[^<>\n]*>")
 _WORDS = re.compile(r"\S+")
-_PREFIX = re.compile(r"^\s*(?:-\s*)?(?P<open>\[)?(?P<name>[^:\[\]<>]+?)(?(open)\])\s*:(?:\s+(?P<text>.*))?$")
+_PREFIX = re.compile(r"^\s*(?:-\s*)?(?P<open>\[)?(?P<name>[^:\[\]<>]{1,80}?)(?(open)\])\s*:(?:\s+(?P<text>.*))?$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 

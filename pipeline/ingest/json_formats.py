@@ -101,6 +101,8 @@ def parse(obj: Any) -> tuple[str, list[Cue]]:
             raise InputError(f"{where} has no 'text'", hint=_HINT_SHAPE)
         words, word_speakers = _words(item.get("words"))
         speaker = item.get("speaker")
+        if isinstance(speaker, int) and not isinstance(speaker, bool):
+            speaker = f"SPEAKER_{speaker:02d}"  # some tools number their speakers
         if not isinstance(speaker, str) or not speaker.strip():
             speaker = word_speakers.most_common(1)[0][0] if word_speakers else ""
         if clean_space(text):

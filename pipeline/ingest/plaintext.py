@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _STAMP = r"(?:\d{1,2}:)?\d{1,3}:\d{1,2}(?:[.,]\d{1,3})?"
 _LINE = re.compile(
     rf"^\s*(?:[\[(](?P<t1>{_STAMP})[\])]\s*|(?P<t0>{_STAMP})\s+)?"
-    rf"(?P<name>[^:\[\]<>]+?)\s*(?:[\[(](?P<t2>{_STAMP})[\])])?\s*:(?:\s+(?P<text>.*))?$"
+    rf"(?P<name>[^:\[\]<>]{1,80}?)\s*(?:[\[(](?P<t2>{_STAMP})[\])])?\s*:(?:\s+(?P<text>.*))?$"
 )
 
 

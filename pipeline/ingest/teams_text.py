@@ -23,11 +23,12 @@ import re
 
 from pipeline.ingest.common import (
     Line, clean_space, cues_from_starts, is_timing, looks_like_name, numbered, parse_time, parse_timing,
+    split_prefix,
 )
 from pipeline.types import Cue
 
 _SYSTEM_LINE = re.compile(r"\b(?:started|stopped) transcription\s*$", re.IGNORECASE)
-HEADER = re.compile(r"^\s*(?P<name>[^:\t]+?)\s+(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})\s*$")
+HEADER = re.compile(r"^\s*(?P<name>[^:\t]{1,80}?)\s+(?P<time>(?:\d{1,2}:)?\d{1,3}:\d{2})\s*$")
 
 
 def _header(s: str) -> tuple[str, str] | None:
@@ -51,8 +52,9 @@ def parse_timed(text: str) -> tuple[str, list[Cue]]:
         start, end, body = cur
         if len(body) >= 2:
             cues.append(Cue(speaker=clean_space(body[0]), start=start, end=end, text=clean_space(" ".join(body[1:]))))
-        elif body:  # a single line: text without a speaker name
-            cues.append(Cue(speaker="", start=start, end=end, text=clean_space(body[0])))
+        elif body:  # a single line: "Name: text", or text without a speaker name
+            speaker, said = split_prefix(body[0]) or ("", body[0])
+            cues.append(Cue(speaker=speaker, start=start, end=end, text=clean_space(said)))
 
     for n, s in numbered(text):
         if is_timing(s):
