@@ -179,3 +179,11 @@ def test_plain_text_names_with_parentheses_and_stamp_after_name():
     fmt, cues = parse_bytes(b"Raj Patel (Supplier B): Hello.\nSanne (00:07): Hi.\n")
     assert fmt == "text-partly-timed"
     assert [(c.speaker, c.start) for c in cues] == [("Raj Patel (Supplier B)", 0.0), ("Sanne", 7.0)]
+
+
+def test_stamp_lines_of_their_own_time_the_next_speaker_line():
+    data = b"Call - Transcript\n00:00:00\nSanne: Hello.\nRaj: Hi there.\n00:05:00\nSanne: Five minutes later.\n"
+    fmt, cues = parse_bytes(data)
+    assert fmt == "text-partly-timed"
+    assert [(c.speaker, c.start, c.text) for c in cues] == [
+        ("Sanne", 0.0, "Hello."), ("Raj", 0.4, "Hi there."), ("Sanne", 300.0, "Five minutes later.")]

@@ -1,7 +1,8 @@
 """Plain text, one ``Name: text`` per line, optionally stamped.
 
 Stamps may come before the name (``[00:01:05] Name: text``, ``[01:05] Name:``,
-``00:01:05 Name:``) or after it (``Name [01:05]: text``).  Lines without a
+``00:01:05 Name:``) or after it (``Name [01:05]: text``); a stamp on a line of its own (as Google Meet writes
+every few minutes) times the next speaker line.  Lines without a
 ``Name:`` continue the previous speaker's text; lines before the first speaker
 (a title, a date) are ignored.
 
@@ -29,6 +30,9 @@ _LINE = re.compile(
 )
 
 
+_STAMP_LINE = re.compile(rf"^\s*[\[(]?(?P<t>{_STAMP})[\])]?\s*$")
+
+
 def _speaker_line(s: str) -> tuple[str, str | None, str] | None:
     """(name, stamp or None, text) for a ``Name: text`` line."""
     m = _LINE.match(s)
@@ -44,11 +48,17 @@ def count_speaker_lines(lines: list[Line]) -> int:
 def parse(text: str) -> tuple[str, list[Cue]]:
     entries: list[tuple[str, float | None, list[str]]] = []
     skipped = 0
+    pending: float | None = None  # a stamp on a line of its own (Google Meet) times the next speaker line
     for n, s in numbered(text):
         hit = _speaker_line(s)
+        alone = None if hit else _STAMP_LINE.match(s)
         if hit:
             name, stamp, body = hit
-            entries.append((name, parse_time(stamp, n) if stamp else None, [body] if body else []))
+            start = parse_time(stamp, n) if stamp else pending
+            entries.append((name, start, [body] if body else []))
+            pending = None
+        elif alone:
+            pending = parse_time(alone["t"], n)
         elif s.strip():
             if entries:
                 entries[-1][2].append(s.strip())
