@@ -42,12 +42,15 @@ def _check_turns(transcript, precision):
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
 @pytest.mark.parametrize("key", sorted(TEXT_FORMATS))
-def test_text_formats_in_every_encoding(key, encoding):
+def test_text_formats_in_every_encoding(tmp_path, key, encoding):
     writer, fmt, precision = TEXT_FORMATS[key]
-    name, cues = parse_bytes(_encode(writer(), encoding, crlf=encoding == "cp1252"), name=f"meeting.{key}")
+    data = _encode(writer(), encoding, crlf=encoding in ("cp1252", "utf-16"))
+    name, cues = parse_bytes(data, name=f"meeting.{key}")
     assert name == fmt
-    assert len(cues) == len(CONVERSATION)
     assert [c.speaker for c in cues] == [who for who, *_ in CONVERSATION]
+    path = tmp_path / f"meeting.{key}"
+    path.write_bytes(data)
+    _check_turns(read_transcript(path), precision)
 
 
 @pytest.mark.parametrize("key", sorted(ALL_FORMATS))
