@@ -190,3 +190,9 @@ def test_stamp_lines_of_their_own_time_the_next_speaker_line():
     assert fmt == "text-partly-timed"
     assert [(c.speaker, c.start, c.text) for c in cues] == [
         ("Sanne", 0.0, "Hello."), ("Raj", 0.4, "Hi there."), ("Sanne", 300.0, "Five minutes later.")]
+
+
+def test_plain_text_stamps_with_milliseconds_and_bare_stamps():
+    fmt, cues = parse_bytes(b"(00:00:01.250) Sanne: Hello.\n00:00:02.5 Raj: Hi.\n")
+    assert fmt == "text"
+    assert [(c.speaker, c.start) for c in cues] == [("Sanne", 1.25), ("Raj", 2.5)]
