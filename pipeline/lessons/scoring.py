@@ -57,7 +57,7 @@ def notes_for(lr: LessonRule, notes: dict[str, str], lang: str = "en") -> tuple[
     """Plain-language observations: why indicators could not be observed, and the lesson's own note."""
     idx = 0 if lang == "en" else 1
     keys = dict.fromkeys(notes[r.name] for r in lr.indicators if notes.get(r.name) in NOTES)
-    return tuple(NOTES[k][idx].capitalize() for k in keys)
+    return tuple(NOTES[k][idx][:1].upper() + NOTES[k][idx][1:] for k in keys)
 
 
 def _score_lesson(lr: LessonRule, ctx: Context, rubric: Rubric) -> LessonScore:
