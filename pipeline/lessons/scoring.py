@@ -46,9 +46,10 @@ def lesson_score(rubric: Rubric, rules_and_status: list[tuple[IndicatorRule, str
 
 
 def advice_for(lr: LessonRule, statuses: dict[str, str], lesson_status: str, lang: str = "en") -> tuple[str, ...]:
-    """Advice in the words of the lesson: one line per indicator that is not good, then the lesson's own."""
+    """Advice in the words of the lesson: one line per indicator that is not good, then the lesson's own
+    (when the lesson needs attention, is not observable, or is fair without indicator advice)."""
     out = [r.text("advice", lang) for r in lr.indicators if statuses.get(r.name) in ("fair", "needs_attention") and r.advice]
-    if lesson_status != "good":
+    if lesson_status in ("needs_attention", "not_observable") or (lesson_status == "fair" and not out):
         out.extend(lr.text("advice", lang))
     return tuple(dict.fromkeys(t for t in out if t))
 
