@@ -162,3 +162,21 @@ def test_dutch_report_and_print_layout(driver, tmp_path):
     pdf = driver.print_page()  # print CSS applies without errors
     assert len(pdf) > 1000
     assert severe(driver) == []
+
+
+def test_compare_page_loads_clean(driver, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    from pipeline.compare import compare, load_results, write_comparison
+    from tests.test_compare import meeting_report, write
+
+    root = tmp_path / "out"
+    for i, (supplier, buyer_s) in enumerate((("Supplier B", 240), ("Supplier B", 60), ("<b>Supplier</b> A", 90))):
+        write(root, meeting_report(f"m{i}", supplier, f"2021-0{i + 4}-01", buyer_s))
+    paths = write_comparison(compare(load_results(root), by="supplier"), tmp_path / "cmp")
+    open_page(driver, paths["html"])
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#status tbody tr")) == 3
+    assert driver.find_elements(By.CSS_SELECTOR, "#groups svg.strip circle")
+    assert "<b>Supplier</b> A" in driver.find_element(By.ID, "meetings").text
+    driver.save_screenshot(str(tmp_path / "compare.png"))
+    assert severe(driver) == []
