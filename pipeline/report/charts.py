@@ -82,14 +82,15 @@ def bars_svg(rows: Sequence[tuple[str, float, str, str]], title: str, width: int
     """Horizontal bars: (label, fraction 0–1, css class, value text) per row."""
     if not rows:
         return ""
-    left, bar_h, gap = 190, 18, 8
-    plot_w = width - left - 90
+    left, bar_h, gap = min(190, width // 3), 18, 8
+    plot_w = width - left - 150
     height = len(rows) * (bar_h + gap) + 6
     parts = [f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img"><title>{esc(title)}</title>']
     for i, (label, frac, cls, text) in enumerate(rows):
         y = 4 + i * (bar_h + gap)
         w = max(0.0, min(1.0, frac)) * plot_w
-        name = label if len(label) <= 28 else label[:27] + "…"
+        cut = left // 7
+        name = label if len(label) <= cut else label[:cut - 1] + "…"
         parts.append(f'<text class="lbl" x="{left - 6}" y="{y + 13}" text-anchor="end">{esc(name)}</text>'
                      f'<rect class="track" x="{left}" y="{y}" width="{plot_w}" height="{bar_h}"/>'
                      f'<rect class="{esc(cls)}" x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}"/>'

@@ -31,6 +31,13 @@ def _label(col: str, rubric: Rubric, lang: str) -> str:
     return col
 
 
+def _short(col: str, rubric: Rubric, s: Strings, lang: str) -> str:
+    """A column header short enough for a wide table (lesson scores as "Lesson 7")."""
+    if col.endswith("_score") and col[1:-6].isdigit():
+        return f"{s('scorecard.lesson')} {col[1:-6]}"
+    return _label(col, rubric, lang)
+
+
 def _fmt(col: str, v: Any, rubric: Rubric, s: Strings) -> str:
     if _missing(v):
         return "–"
@@ -64,10 +71,11 @@ def _status_matrix(cmp: Comparison, scores: pd.DataFrame, s: Strings, rubric: Ru
             st = row.get(f"L{i}", "")
             st = st if st in STATUSES else "not_observable"
             score = scores.loc[mid].get(f"L{i}_score") if f"L{i}_score" in scores else None
-            cells.append(f'<td><span class="badge b-{st}">{esc(s("status." + st))}</span>'
-                         f'{"" if _missing(score) else f" <small>{float(score):g}</small>"}</td>')
+            cells.append(f'<td class="st c-{st}">{esc(s("status_short." + st))}'
+                         f'{"" if _missing(score) else f"<small>{float(score):g}</small>"}</td>')
         rows.append(f"<tr><td>{esc(mid)}</td><td>{esc(facts.get('supplier') or '')}</td><td>{esc(facts.get('date') or '')}</td>{''.join(cells)}</tr>")
     legend = " · ".join(f"{i}: {esc(rubric.lesson(i).text('title', lang))}" for i in LESSON_IDS)
+    legend += f" · {esc(s('status_short.not_observable'))} = {esc(s('status.not_observable').lower())}"
     return (f'<div class="wide"><table><thead><tr><th>{esc(s("compare.meetings"))}</th><th>{esc(s("facts.supplier"))}</th>'
             f'<th>{esc(s("facts.date"))}</th>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
             f'<p class="sub">{legend}</p>')
@@ -142,8 +150,9 @@ def _distributions(cmp: Comparison, frame: pd.DataFrame, s: Strings, rubric: Rub
 def _changes(cmp: Comparison, s: Strings, rubric: Rubric, lang: str) -> str:
     if cmp.changes.empty:
         return f"<p>{esc(s('compare.no_changes'))}</p>"
-    cols = [c for c in cmp.changes.columns if c not in ("supplier", "date", "meeting_id") and not c.startswith("Δ ")]
-    heads = "".join(f"<th>{esc(_label(c, rubric, lang))}</th>" for c in cols)
+    cols = [c for c in cmp.changes.columns if c not in ("supplier", "date", "meeting_id") and not c.startswith("Δ ")
+            and cmp.changes[c].notna().any()]
+    heads = "".join(f'<th title="{esc(_label(c, rubric, lang))}">{esc(_short(c, rubric, s, lang))}</th>' for c in cols)
     out = []
     for supplier, part in cmp.changes.groupby("supplier", sort=True):
         rows = []

@@ -59,8 +59,8 @@ def talk(report: MeetingReport, s: Strings) -> str:
                    f"{sp.talk_share * 100:.0f}% · {hms(sp.talk_time_s)} · {sp.turns} {s('talk.turns')}") for sp in m.speakers]
     by_role = [(s("roles." + role_class(r.role)), r.talk_share, f"r-{role_class(r.role)}",
                 f"{r.talk_share * 100:.0f}% · {hms(r.talk_time_s)}") for r in m.roles]
-    body = (f'<div class="cols"><div><h3>{esc(s("talk.by_speaker"))}</h3>{bars_svg(by_speaker, s("talk.by_speaker"))}</div>'
-            f'<div><h3>{esc(s("talk.by_role"))}</h3>{bars_svg(by_role, s("talk.by_role"))}</div></div>')
+    body = (f'<div class="cols"><div><h3>{esc(s("talk.by_speaker"))}</h3>{bars_svg(by_speaker, s("talk.by_speaker"), width=500)}</div>'
+            f'<div><h3>{esc(s("talk.by_role"))}</h3>{bars_svg(by_role, s("talk.by_role"), width=500)}</div></div>')
     return section("talk", s("talk.title"), body)
 
 
