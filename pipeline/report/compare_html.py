@@ -73,7 +73,8 @@ def _status_matrix(cmp: Comparison, scores: pd.DataFrame, s: Strings, rubric: Ru
             score = scores.loc[mid].get(f"L{i}_score") if f"L{i}_score" in scores else None
             cells.append(f'<td class="st c-{st}">{esc(s("status_short." + st))}'
                          f'{"" if _missing(score) else f"<small>{float(score):g}</small>"}</td>')
-        rows.append(f"<tr><td>{esc(mid)}</td><td>{esc(facts.get('supplier') or '')}</td><td>{esc(facts.get('date') or '')}</td>{''.join(cells)}</tr>")
+        supplier, date = esc(facts.get("supplier") or ""), esc(facts.get("date") or "")
+        rows.append(f'<tr><td>{esc(mid)}</td><td>{supplier}</td><td class="nowrap">{date}</td>{"".join(cells)}</tr>')
     legend = " · ".join(f"{i}: {esc(rubric.lesson(i).text('title', lang))}" for i in LESSON_IDS)
     legend += f" · {esc(s('status_short.not_observable'))} = {esc(s('status.not_observable').lower())}"
     return (f'<div class="wide"><table><thead><tr><th>{esc(s("compare.meetings"))}</th><th>{esc(s("facts.supplier"))}</th>'
