@@ -105,6 +105,11 @@ def load_results(path: str | Path) -> pd.DataFrame:
         raise InputError(f"none of the {len(files)} report.json files could be read", path=folder,
                          hint="re-run dialoog analyze on these meetings; see the warnings for each file")
     frame = pd.DataFrame(rows)
+    dup = frame["meeting_id"].duplicated(keep=False)
+    if dup.any():
+        log.warning("meeting ids %s occur in more than one folder; the folder name is added to tell them apart",
+                    sorted(set(frame.loc[dup, "meeting_id"])))
+        frame.loc[dup, "meeting_id"] = frame.loc[dup, "meeting_id"] + " [" + frame.loc[dup, "folder"] + "]"
     frame["date"] = frame["date"].astype("string") if "date" in frame else pd.NA
     frame = frame.sort_values(["supplier", "date", "meeting_id"], na_position="last", kind="stable").reset_index(drop=True)
     frame.attrs["skipped"] = skipped

@@ -128,3 +128,14 @@ def test_cli_command_writes_into_results_compare(results, capsys):
     assert "compared 3 meetings" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         parser.parse_args(["compare", str(results), "--by", "colour"])
+
+
+def test_same_meeting_id_in_two_folders_stays_apart(results):
+    again = meeting_report("b-call1", "Supplier B", "2021-05-12", 100)
+    sub = results / "b-call1-rerun"
+    sub.mkdir()
+    (sub / "report.json").write_text(json.dumps(report_dict(again)), encoding="utf-8")
+    frame = load_results(results)
+    assert {"b-call1 [b-call1]", "b-call1 [b-call1-rerun]"} <= set(frame["meeting_id"])
+    cmp = compare(frame)
+    assert cmp.status.index.is_unique

@@ -130,6 +130,8 @@ def test_injected_markup_is_text_and_does_not_run(driver, nasty_report):
     ActionChains(driver).move_to_element(name).perform()
     time.sleep(0.2)
     assert no_alert(driver)
+    texts = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#transcript .tx")]
+    assert any("<script>alert(1)</script>" in t and "javascript:alert(3)" in t for t in texts)
     assert driver.find_elements(By.CSS_SELECTOR, "#transcript script, #transcript [onmouseover]") == []
     assert driver.execute_script("return document.scripts.length") == 1
     assert not driver.find_elements(By.CSS_SELECTOR, 'a[href^="javascript"], [src^="javascript"]')

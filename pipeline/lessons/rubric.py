@@ -194,6 +194,9 @@ def _check_keys(user: Any, base: Any, where: str) -> None:
             near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
             hint = f"did you mean '{near[0]}'?" if near else f"valid keys here: {', '.join(allowed)}"
             raise InputError(f"unknown rubric key '{full}'", hint=hint)
+        if isinstance(base[key], dict) and not isinstance(value, dict):
+            raise InputError(f"rubric key '{full}' must be a table, got {value!r}",
+                             hint=f"write [{full}] with its keys, or {key} = {{ … }}")
         if isinstance(value, dict):
             _check_keys(value, base[key], full)
 
@@ -274,7 +277,8 @@ def _build(data: dict[str, Any], source: str) -> Rubric:
     for side in ("buyer_side", "supplier_side"):
         vals = roles.get(side, [])
         if not isinstance(vals, list) or any(v not in ASSIGNABLE_ROLES for v in vals):
-            raise InputError(f"rubric key 'roles.{side}' = {vals!r} has an unknown role", hint=f"use roles from {', '.join(ASSIGNABLE_ROLES)}")
+            raise InputError(f"rubric key 'roles.{side}' = {vals!r} must be a list of known roles",
+                             hint=f'write {side} = ["buyer", …] with roles from {", ".join(ASSIGNABLE_ROLES)}')
     if set(roles["buyer_side"]) & set(roles["supplier_side"]):
         raise InputError("rubric: a role is both buyer_side and supplier_side", hint="put each role on one side only")
     sc = data.get("scoring", {})
