@@ -171,3 +171,15 @@ def test_scoring_does_not_mutate_inputs():
     score_lessons(t, m)
     assert (t.to_dict(), m.to_dict()) == before
     assert replace(t) == t
+
+
+def test_lesson_4_notes_channel_and_asks_preference():
+    utts = [utt(1, "Sanne", "buyer", 0, 5, "Can you hear me? The connection is bad.", question="closed", cues=("channel",)),
+            utt(2, "Ravi", "supplier", 6, 9, "Barely."),
+            utt(3, "Sanne", "buyer", 10, 14, "How do you prefer to be contacted?", question="open", cues=("preferred_channel",))]
+    ls = _score(utts, channel="WhatsApp")[4]
+    assert _ind(ls, "contact_channel").value == "WhatsApp" and _ind(ls, "contact_channel").status == "info"
+    assert _ind(ls, "connection_trouble").evidence == ("u0001",)
+    assert _ind(ls, "preferred_channel_asked").evidence == ("u0003",)
+    assert ls.status == "good" and ls.score == 100
+    assert _ind(_score(utts, channel="")[4], "contact_channel").status == "not_observable"

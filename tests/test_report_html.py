@@ -141,3 +141,11 @@ def test_unknown_report_language_is_input_error():
 def test_empty_meeting_renders():
     html = render_html(make_report(make_transcript([])))
     assert "The transcript is empty." in html and "<svg" not in html.split('id="transcript"')[0].split('id="timeline"')[1]
+
+
+def test_dutch_report_translates_advice_and_notes():
+    t = make_transcript([utt(1, "A", "unknown", 0, 5, "hallo"), utt(2, "B", "unknown", 6, 9, "hoi")])
+    html = render_html(make_report(t), lang="nl")
+    assert "Geen spreker heeft een rol aan kopende zijde" in html
+    assert "Erken de bijdragen van de leverancier" in html  # lesson 7 advice in Dutch
+    assert "no speaker has" not in html.lower()

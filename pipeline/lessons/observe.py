@@ -26,6 +26,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "no_flags": ("the manifest does not say who can decide (decision_maker)", "het manifest zegt niet wie beslissingsbevoegd is (decision_maker)"),
     "no_late_start": ("the manifest does not give late_start_min", "het manifest geeft geen late_start_min"),
     "not_introduction": ("only judged in introduction meetings (kind: introduction)", "alleen beoordeeld in introductiegesprekken (kind: introduction)"),
+    "no_channel": ("the manifest does not name the channel (channel: Teams, WhatsApp, phone …)",
+                   "het manifest noemt het kanaal niet (channel: Teams, WhatsApp, telefoon …)"),
     "empty": ("the transcript has no utterances", "het transcript bevat geen uitspraken"),
 }
 
@@ -90,6 +92,14 @@ def _any_count(cue: str) -> Callable[[Context], Obs]:
             return Obs(None, note="empty")
         return _count(ctx.with_cue(cue))
     return observe
+
+
+# --------------------------------------------------------------------------- lesson 4
+
+
+def contact_channel(ctx: Context) -> Obs:
+    channel = ctx.transcript.meeting.channel.strip()
+    return Obs(channel or None, note="" if channel else "no_channel")
 
 
 # --------------------------------------------------------------------------- lesson 5
@@ -296,6 +306,7 @@ OBSERVERS: dict[str, Callable[[Context], Obs]] = {
     "small_talk": _any_count("small_talk"),
     "history_references": _any_count("history"),
     "preferred_channel_asked": _buyer_flag("preferred_channel"),
+    "contact_channel": contact_channel,
     "connection_trouble": _any_count("channel"),
     "mandate_process_questions": _buyer_count("mandate_process"),
     "written_summary_promised": _buyer_flag("written_followup"),
