@@ -89,3 +89,11 @@ def test_invalid_user_rubric_raises_input_error(tmp_path, body, fragment):
 def test_missing_rubric_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_rubric(tmp_path / "nope.toml")
+
+
+def test_user_anchor_replaces_all_translations(tmp_path):
+    p = tmp_path / "mine.toml"
+    p.write_text('[lessons.7.indicators.buyer_side_talk_share]\nanchor = "Board decision 2024"\n', encoding="utf-8")
+    ind = load_rubric(p).indicator("buyer_side_talk_share")
+    assert ind.anchor == "Board decision 2024" and ind.text("anchors", "nl") == "Board decision 2024"
+    assert load_rubric().indicator("buyer_side_talk_share").text("anchors", "nl").startswith("Gong Labs (2017), onderzoek")

@@ -131,6 +131,7 @@ def test_dutch_report_uses_dutch_ui_and_lesson_texts():
     html = render_html(make_report(synthetic_meeting(40)), lang="nl")
     assert 'lang="nl"' in html and "Scorekaart leerpunten" in html and "Geannoteerd transcript" in html
     assert "Wees transparant" in html and "Lesson scorecard" not in html
+    assert "Moyers e.a. 2010" in html and "Moyers et al. 2010" not in html  # anchors in Dutch too
 
 
 def test_unknown_report_language_is_input_error():

@@ -41,8 +41,13 @@ class IndicatorRule:
     #: Scored only in meetings of kind ``introduction`` (else shown as info).
     introduction_only: bool = False
     label: tuple[tuple[str, str], ...] = ()
-    anchor: str = ""
+    #: Where the threshold comes from, per language (the English text goes into ``Indicator.anchor``).
+    anchors: tuple[tuple[str, str], ...] = ()
     advice: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return self.text("anchors", "en")
 
     def text(self, field: str, lang: str = "en") -> str:
         pairs = dict(getattr(self, field))
@@ -194,6 +199,8 @@ def _check_keys(user: Any, base: Any, where: str) -> None:
             near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
             hint = f"did you mean '{near[0]}'?" if near else f"valid keys here: {', '.join(allowed)}"
             raise InputError(f"unknown rubric key '{full}'", hint=hint)
+        if at_indicator and key == "anchor" and isinstance(value, str):
+            continue  # one text for all languages
         if isinstance(base[key], dict) and not isinstance(value, dict):
             raise InputError(f"rubric key '{full}' must be a table, got {value!r}",
                              hint=f"write [{full}] with its keys, or {key} = {{ … }}")
@@ -204,7 +211,9 @@ def _check_keys(user: Any, base: Any, where: str) -> None:
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if key == "anchor":
+            out[key] = value  # a new anchor replaces all its translations
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
             out[key] = _merge(base[key], value)
         else:
             out[key] = value
@@ -260,13 +269,14 @@ def _indicator(name: str, lesson: int, d: dict[str, Any]) -> IndicatorRule:
     intro = d.get("introduction_only", False)
     if not isinstance(intro, bool):
         raise InputError(f"rubric key '{key}.introduction_only' must be true or false", hint="write true or false (no quotes)")
-    anchor = d.get("anchor", "")
-    if not isinstance(anchor, str) or (rule != "info" and not anchor.strip()):
+    raw_anchor = d.get("anchor", "")
+    anchors = (("en", raw_anchor),) if isinstance(raw_anchor, str) else _texts(raw_anchor, f"{key}.anchor")
+    if rule != "info" and not dict(anchors).get("en", "").strip():
         raise InputError(f"rubric indicator '{key}' needs an anchor (where its threshold comes from)", hint='add anchor = "…"')
     return IndicatorRule(
         name=name, lesson=lesson, rule=rule, unit=unit, good=good, fair=fair, missing=missing,
         weight=_num(d.get("weight", 1.0), f"{key}.weight", 0.0, 100.0), introduction_only=intro,
-        label=_texts(d.get("label", {"en": name}), f"{key}.label"), anchor=anchor,
+        label=_texts(d.get("label", {"en": name}), f"{key}.label"), anchors=anchors,
         advice=_texts(d["advice"], f"{key}.advice") if "advice" in d else (),
     )
 

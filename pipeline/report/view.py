@@ -100,7 +100,7 @@ def lesson_views(report: MeetingReport, lang: str = "en") -> tuple[LessonView, .
             inds.append(IndicatorView(
                 indicator=ind,
                 label=rule.text("label", lang) if rule else ind.name.replace("_", " "),
-                anchor=ind.anchor, value=_value_text(ind, rule, s),
+                anchor=rule.text("anchors", lang) if rule and lang != "en" else ind.anchor, value=_value_text(ind, rule, s),
                 threshold=rule.threshold_text(lang) if rule else ind.threshold,
                 status=ind.status, status_text=s(f"status.{ind.status}"),
                 points=points.get(ind.status) if ind.status in SCORED else None,
