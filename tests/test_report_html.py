@@ -150,3 +150,27 @@ def test_dutch_report_translates_advice_and_notes():
     assert "Geen spreker heeft een rol aan kopende zijde" in html
     assert "Erken de bijdragen van de leverancier" in html  # lesson 7 advice in Dutch
     assert "no speaker has" not in html.lower()
+
+
+def _structure(html: str) -> list[str]:
+    c = _parse(html)
+    return [t for t, _ in c.tags]
+
+
+def test_page_structure_does_not_depend_on_the_text():
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    def render(name: str, text: str) -> str:
+        utts = [utt(1, name, "buyer", 0, 5, text, question="open"), utt(2, "Ravi", "supplier", 6, 9, text)]
+        meeting = make_meeting(company=text, participants=())
+        return render_html(make_report(make_transcript(utts, meeting)))
+
+    baseline = _structure(render("Sanne", "hello"))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.text(min_size=1, max_size=60).filter(lambda x: x.strip() and x.strip() != "Ravi"),
+           st.text(min_size=1, max_size=80).filter(str.strip))
+    def check(name, text):
+        assert _structure(render(name, text)) == baseline
+
+    check()

@@ -37,3 +37,28 @@ def test_scorecard_lists_lessons_with_evidence_links():
 def test_dutch_markdown():
     text = render_markdown(make_report(synthetic_meeting(20)), lang="nl")
     assert text.startswith("# Gespreksrapport") and "Geannoteerd transcript" in text
+
+
+def test_markdown_layout_does_not_depend_on_the_text():
+    from hypothesis import given, settings, strategies as st
+
+    def render(text: str) -> str:
+        utts = [utt(1, text, "buyer", 0, 5, text, question="open"), utt(2, "Ravi", "supplier", 6, 9, text)]
+        return render_markdown(make_report(make_transcript(utts, make_meeting(company=text, participants=()))))
+
+    pipe = re.compile(r"(?<!\\)\|")  # a table pipe: not escaped
+
+    def shape(doc: str) -> list[str]:
+        # the markup skeleton of each line: its first two characters and its count of table pipes
+        return [line[:2] + "|" + str(len(pipe.findall(line))) for line in doc.splitlines()]
+
+    baseline = shape(render("hello"))
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.text(min_size=1, max_size=80).filter(lambda x: x.strip() and x.strip() != "Ravi"))
+    def check(text):
+        doc = render(text)
+        assert shape(doc) == baseline
+        assert set(re.findall(r"<([a-zA-Z]+)", doc)) <= {"a"}
+
+    check()
