@@ -174,3 +174,15 @@ def test_page_structure_does_not_depend_on_the_text():
         assert _structure(render(name, text)) == baseline
 
     check()
+
+
+def test_report_from_another_rubric_shows_no_false_sum_and_odd_values_render():
+    from dataclasses import replace
+
+    rep = make_report(synthetic_meeting(30))
+    l7 = rep.lessons[6]
+    odd = replace(l7, score=99.0, indicators=(replace(l7.indicators[0], value="n/a"), *l7.indicators[1:]))
+    html = render_html(replace(rep, lessons=(*rep.lessons[:6], odd, rep.lessons[7])))
+    card = html.split('id="lesson-7"')[1].split("</article>")[0]
+    assert "99/100" in card and "Score =" not in card and ">n/a<" in card
+    assert "Score =" in html.split('id="lesson-8"')[1].split("</article>")[0]

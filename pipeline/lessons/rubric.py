@@ -132,6 +132,8 @@ def format_value(value: Any, unit: str) -> str:
     """A value as the report shows it (``45%``, ``3.0 s``, ``2``, ``yes``)."""
     if value is None:
         return "–"
+    if unit in ("percent", "seconds", "ratio") and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return str(value)  # not a number after all (a hand-edited report): show it as it is
     if unit == "percent":
         return f"{float(value) * 100:.0f}%"
     if unit == "seconds":

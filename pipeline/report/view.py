@@ -126,4 +126,6 @@ def _formula(inds: list[IndicatorView], ls: LessonScore) -> str:
     plain = all(w == 1 for w, _ in scored)
     terms = " + ".join(f"{p:g}" if plain else f"{w:g}×{p:g}" for w, p in scored)
     total = sum(w for w, _ in scored)
+    if abs(sum(w * p for w, p in scored) / total - ls.score) > 0.051:
+        return ""  # scored with another rubric than the one at hand: show no sum that does not add up
     return f"({terms}) / {total:g} = {ls.score:g}"
