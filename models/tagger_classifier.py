@@ -61,12 +61,23 @@ def context_features(text: str, prev: str) -> list[float]:
     return [3.0 * overlap, 3.0 * float("?" in text), 3.0 * n, 3.0 * float(text.strip().endswith("?"))]
 
 
+def question_input(text: str, hint: str = "") -> str:
+    """Model input for open/closed: the question sentences plus the rules' verdict tokens."""
+    return f"{question_focus(text)} {hint}".strip()
+
+
+def reflection_input(text: str, hint: str = "") -> str:
+    """Model input for reflections: the marked turn plus the rules' tokens."""
+    return f"{mark_sentences(text)} {hint}".strip()
+
+
 class TaggerClassifier(Protocol):
-    """What the tagger needs from a trained classifier."""
+    """What the tagger needs from a trained classifier (``hints``: rule tokens, see
+    :meth:`pipeline.tagging.rule_facts.RuleFacts.question_hint`)."""
 
-    def open_proba(self, texts: Sequence[str]) -> list[float]: ...
+    def open_proba(self, texts: Sequence[str], hints: Sequence[str]) -> list[float]: ...
 
-    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str]) -> list[float]: ...
+    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str], hints: Sequence[str]) -> list[float]: ...
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]: ...
 
@@ -87,20 +98,21 @@ class SklearnTaggerClassifier:
         idx = list(model.classes_).index(positive)
         return [float(p[idx]) for p in model.predict_proba(X)]
 
-    def open_proba(self, texts: Sequence[str]) -> list[float]:
+    def open_proba(self, texts: Sequence[str], hints: Sequence[str]) -> list[float]:
         if not texts:
             return []
         vec, model = self._b["question"]
-        return self._proba(vec, model, vec.transform([question_focus(t) for t in texts]), "open")
+        X = vec.transform([question_input(t, h) for t, h in zip(texts, hints)])
+        return self._proba(vec, model, X, "open")
 
-    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str]) -> list[float]:
+    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str], hints: Sequence[str]) -> list[float]:
         if not texts:
             return []
         import numpy as np
         import scipy.sparse as sp
 
         vec, model = self._b["reflection"]
-        X = sp.hstack([vec.transform([mark_sentences(t) for t in texts]),
+        X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
 

@@ -23,7 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.tagger_classifier import context_features, mark_sentences, question_focus  # noqa: E402
+from models.tagger_classifier import (  # noqa: E402
+    context_features, mark_sentences, question_input, reflection_input,
+)
+from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 
 log = logging.getLogger("train_taggers")
 SEED = 13
@@ -71,10 +74,10 @@ def lr(C: float = 1.0):
     return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
 
 
-def refl_matrix(vec, texts, prev, fit: bool):
+def refl_matrix(vec, texts, prev, hints, fit: bool):
     import scipy.sparse as sp
 
-    T = [mark_sentences(t) for t in texts]
+    T = [reflection_input(t, h) for t, h in zip(texts, hints)]
     A = vec.fit_transform(T) if fit else vec.transform(T)
     F = sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))
     return sp.hstack([A, F]).tocsr()
@@ -91,7 +94,10 @@ def main(argv=None) -> int:
     from sklearn.metrics import f1_score, precision_recall_fscore_support
 
     d = load_annomi(args.data)
-    th = d[d["interlocutor"] == "therapist"]
+    th = d[d["interlocutor"] == "therapist"].copy()
+    facts = parse_all([TagInput(t, "en") for t in th.text])
+    th["qhint"] = [f.question_hint() for f in facts]
+    th["rhint"] = [f.reflection_hint() for f in facts]
     train_ids, held_ids = split_transcripts(d["transcript_id"])
     tr, te = th[th.transcript_id.isin(train_ids)], th[th.transcript_id.isin(held_ids)]
     scores: dict = {"train_transcripts": len(train_ids), "held_out_transcripts": sorted(held_ids)}
@@ -99,8 +105,8 @@ def main(argv=None) -> int:
     # open / closed on turns that hold a question
     qtr, qte = tr[tr.question.notna()], te[te.question.notna()]
     qvec = vectorizer()
-    qm = lr(1.0).fit(qvec.fit_transform([question_focus(t) for t in qtr.text]), qtr.question)
-    qp = qm.predict(qvec.transform([question_focus(t) for t in qte.text]))
+    qm = lr(1.0).fit(qvec.fit_transform([question_input(t, h) for t, h in zip(qtr.text, qtr.qhint)]), qtr.question)
+    qp = qm.predict(qvec.transform([question_input(t, h) for t, h in zip(qte.text, qte.qhint)]))
     scores["question_open_closed_macro_f1"] = round(float(f1_score(qte.question, qp, average="macro")), 4)
     scores["question_n_train"], scores["question_n_held_out"] = len(qtr), len(qte)
 
@@ -111,13 +117,16 @@ def main(argv=None) -> int:
     oof = np.zeros(len(tr))
     for a, b in GroupKFold(5).split(tr, ytr, tr.transcript_id):
         v = vectorizer()
-        m = lr(1.0).fit(refl_matrix(v, tr.text.iloc[a].tolist(), tr.prev_other.iloc[a].tolist(), True), ytr[a])
-        oof[b] = m.predict_proba(refl_matrix(v, tr.text.iloc[b].tolist(), tr.prev_other.iloc[b].tolist(), False))[:, 1]
-    grid = np.arange(0.3, 0.8, 0.02)
+        m = lr(1.0).fit(refl_matrix(v, tr.text.iloc[a].tolist(), tr.prev_other.iloc[a].tolist(),
+                                    tr.rhint.iloc[a].tolist(), True), ytr[a])
+        oof[b] = m.predict_proba(refl_matrix(v, tr.text.iloc[b].tolist(), tr.prev_other.iloc[b].tolist(),
+                                             tr.rhint.iloc[b].tolist(), False))[:, 1]
+    grid = np.arange(0.3, 0.8, 0.05)
     thr = float(max(grid, key=lambda t: f1_score(ytr, oof >= t)))
     rvec = vectorizer()
-    rm = lr(1.0).fit(refl_matrix(rvec, tr.text.tolist(), tr.prev_other.tolist(), True), ytr)
-    rp = rm.predict_proba(refl_matrix(rvec, te.text.tolist(), te.prev_other.tolist(), False))[:, 1] >= thr
+    rm = lr(1.0).fit(refl_matrix(rvec, tr.text.tolist(), tr.prev_other.tolist(), tr.rhint.tolist(), True), ytr)
+    rp = rm.predict_proba(refl_matrix(rvec, te.text.tolist(), te.prev_other.tolist(), te.rhint.tolist(),
+                                      False))[:, 1] >= thr
     yte = te.reflection.notna().to_numpy()
     p, r, f, _ = precision_recall_fscore_support(yte, rp, average="binary")
     scores.update(reflection_threshold=round(thr, 3), reflection_precision=round(float(p), 4),

@@ -38,6 +38,23 @@ class RuleFacts:
     def is_question(self) -> bool:
         return bool(self.questions)
 
+    def question_hint(self) -> str:
+        """The rules' verdicts as tokens for the trained classifier (``__R_open_S`` …)."""
+        toks = [f"__R_{q.label or 'none'}_{'S' if q.strong else 'W'}" for q in self.questions]
+        if self.questions:
+            q = self.questions[-1]
+            toks.append(f"__L_{q.label or 'none'}_{'S' if q.strong else 'W'}")
+        return " ".join(toks)
+
+    def reflection_hint(self) -> str:
+        """The reflection rule verdict and whether it is a question, as tokens."""
+        toks = []
+        if self.reflection:
+            toks.append(f"__RF_{self.reflection[0]}{'S' if self.reflection[2] else 'W'}")
+        if self.questions:
+            toks.append("__QQ")
+        return " ".join(toks)
+
 
 def read_facts(doc) -> RuleFacts:
     hits = doc._.dialoog_hits or []

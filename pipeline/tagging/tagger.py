@@ -127,11 +127,12 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
     from models.tagger_classifier import QUESTION_MODEL, REFLECTION_MODEL
 
     ask = [i for i in en if facts[i].questions and not any(q.strong for q in facts[i].questions)]
-    for i, p in zip(ask, clf.open_proba([items[i].text for i in ask])):
+    for i, p in zip(ask, clf.open_proba([items[i].text for i in ask], [facts[i].question_hint() for i in ask])):
         label = "open" if p >= 0.5 else "closed"
         q_label[i] = Tag("question", label, QUESTION_MODEL, confidence=max(p, 1 - p))
     refl = [i for i in en if _role_ok("en", "reflections", items[i].role)]
-    probs = clf.reflection_proba([items[i].text for i in refl], [items[i].previous for i in refl])
+    probs = clf.reflection_proba([items[i].text for i in refl], [items[i].previous for i in refl],
+                                 [facts[i].reflection_hint() for i in refl])
     hits = [i for i, p in zip(refl, probs) if p >= clf.reflection_threshold]
     kinds = dict(zip(hits, clf.complex_proba([items[i].text for i in hits])))
     prob = dict(zip(refl, probs))
