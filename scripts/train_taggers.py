@@ -146,7 +146,9 @@ def main(argv=None) -> int:
 
     with atomic_path(args.out) as tmp:
         joblib.dump(bundle, tmp, compress=3)
-    (args.out.parent / "scores.json").write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+    from pipeline.fileio import write_text_atomic
+
+    write_text_atomic(args.out.parent / "scores.json", json.dumps(scores, indent=2) + "\n")
     log.info("wrote %s (%.1f MB)", args.out, args.out.stat().st_size / 1e6)
     log.info("%s", json.dumps({k: v for k, v in scores.items() if k != "held_out_transcripts"}, indent=1))
     return 0

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.options import TagOptions
     from pipeline.tagging import detect_language
     from pipeline.tagging.context import link_triggers
+    from pipeline.tagging.language import language_evidence
     from pipeline.tagging.patterns import LANGUAGES
     from pipeline.tagging.table_io import read_rows, row_output
     from pipeline.tagging.tagger import TagInput, tag_items
@@ -53,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"row {n} (id {r['id']!r}): unsupported lang {lang!r}", path=args.input,
                              hint="use en, nl or leave it empty")
         if lang not in LANGUAGES:
+            # a row with clear evidence gets its own language, a short or unclear one the file's
             lang = args.lang if args.lang != "auto" else (
-                detect_language(r["text"]) if len(r["text"].split()) >= 6 else file_lang)
+                detect_language(r["text"]) if abs(language_evidence(r["text"])) >= 2 else file_lang)
         role = (r.get("role") or "unknown").strip().lower() or "unknown"
         # who spoke: the speaker column, else the role, else every row its own speaker
         speaker = (r.get("speaker") or "").strip() or (role if role != "unknown" else f"row{n}")

@@ -12,14 +12,19 @@ _EN = frozenset(
 _NL = frozenset(
     "de het een en is zijn u jullie wij we ze van in dat dit wat hoe doet heeft hebben met voor "
     "niet ons onze uw er over welke wie wanneer waarom ik mijn mij je jij ook maar nog wel "
-    "kunt kan zou wordt worden bij naar".split()
+    "kunt kan zou wordt worden bij naar hoeveel waarom wanneer heb hebt bent zijn".split()
 )
 
 
-def detect_language(text: str) -> str:
-    """``"en"`` or ``"nl"`` for ``text`` by counting function words; ``"en"`` when unsure."""
+def language_evidence(text: str) -> int:
+    """Dutch function words minus English ones in ``text`` (> 0 leans Dutch)."""
     en = nl = 0
     for w in _WORD.findall(text.lower()):
         en += w in _EN
         nl += w in _NL
-    return "nl" if nl > en else "en"
+    return nl - en
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` or ``"nl"`` for ``text`` by counting function words; ``"en"`` when unsure."""
+    return "nl" if language_evidence(text) > 0 else "en"
