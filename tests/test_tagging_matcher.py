@@ -74,5 +74,5 @@ def test_fast_matcher_equals_spacy_matcher(lang, texts):
     for text in texts:
         doc = nlp.make_doc(text)
         want = {(nlp.vocab.strings[k], s) for k, s, _ in ref(doc)}
-        got = {(k, s) for k, s, _ in comp.matcher([t.norm_ for t in doc])}
+        got = {(k, s) for k, s, _ in comp.matcher(doc.to_array("NORM").tolist())}
         assert got == want and got

@@ -59,7 +59,7 @@ class RuleComponent:
         if not Doc.has_extension("dialoog_hits"):
             Doc.set_extension("dialoog_hits", default=None)
         self.lang = lang
-        self.matcher = TokenMatcher()
+        self.matcher = TokenMatcher(encode=nlp.vocab.strings.add)  # matches on NORM hashes
         #: key -> (file, label, anchored, phrase); patterns kept in spaCy Matcher format
         self.keys: dict[str, tuple[str, str, bool, str]] = {}
         self.patterns: dict[str, list[list[dict]]] = {}
@@ -92,7 +92,7 @@ class RuleComponent:
             for j in range(sent.start, sent.end):
                 sent_of[j] = i
         hits = []
-        for key, start, end in self.matcher([t.norm_ for t in doc]):
+        for key, start, end in self.matcher(doc.to_array("NORM").tolist()):
             file, label, anchored, text = self.keys[key]
             s = sent_of[start]
             if anchored and start > starts[s]:   # only fillers/punctuation may precede it
