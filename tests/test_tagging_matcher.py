@@ -29,6 +29,10 @@ def test_alternatives_optional_wildcard_and_groups():
     assert _matches("(in order|under control)", "all is under control")
     assert not _matches("(in order|under control)", "in control")
     assert _matches("how !many|much", "how do") and not _matches("how !many|much", "how many")
+    # single words and word groups mix in one slot
+    assert _matches("rather not discuss|(go into)|comment", "I'd rather not go into that")
+    assert _matches("rather not discuss|(go into)|comment", "rather not comment")
+    assert not _matches("rather not discuss|(go into)|comment", "rather not go")
 
 
 def test_empty_phrase_is_an_input_error():
