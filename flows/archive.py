@@ -1,0 +1,228 @@
+"""``analyze_archive``: every meeting under a folder, incrementally, in parallel.
+
+The flow (running in the parent process) discovers meetings, skips those whose
+inputs, settings and dialoog version are unchanged, and maps a task over
+*chunks* of the rest (coarse tasks keep Prefect's per-task overhead small).
+Workers analyse and write report files; the parent alone writes the results
+store, one transaction per meeting, as chunks complete — DuckDB's single
+writer is never contended, on a process pool or a Dask cluster alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.runtime import prepare_prefect
+
+prepare_prefect()
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+
+from flows.discover import MeetingItem, discover_meetings, plan_batch, settings_fingerprint  # noqa: E402
+from flows.work import Outcome, process_chunk  # noqa: E402
+from pipeline import __version__  # noqa: E402
+from pipeline.fileio import ensure_dir, remove_stale_parts  # noqa: E402
+from pipeline.options import AnalyzeOptions  # noqa: E402
+from pipeline.store import ResultsStore  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+#: At most this many meetings per task (progress granularity vs. per-task overhead).
+MAX_CHUNK = 25
+#: Aim for this many chunks per worker, so fast workers pick up slack at the end.
+CHUNKS_PER_WORKER = 4
+
+
+@dataclass
+class BatchSummary:
+    run_id: str
+    total: int = 0
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    #: (source, meeting id or None, error type, reason)
+    failed: list[tuple[str, str | None, str, str]] = field(default_factory=list)
+    #: failed in an earlier run with the same inputs; not retried without --retry-failed
+    held_back: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.held_back
+
+
+# --------------------------------------------------------------------------- progress
+
+ProgressListener = Callable[[str, int], None]   # (event, n): ("total", n) once, then ("advance", k)
+_listeners: list[ProgressListener] = []
+
+
+def add_progress_listener(fn: ProgressListener) -> None:
+    """Register a callback for batch progress (the CLI's progress bar).  Same process only."""
+    _listeners.append(fn)
+
+
+def remove_progress_listener(fn: ProgressListener) -> None:
+    if fn in _listeners:
+        _listeners.remove(fn)
+
+
+def _notify(event: str, n: int) -> None:
+    for fn in list(_listeners):
+        try:
+            fn(event, n)
+        except Exception:  # noqa: BLE001 - a broken progress bar must not break the batch
+            log.debug("progress listener failed", exc_info=True)
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@task(name="analyze-chunk", cache_policy=NO_CACHE, persist_result=False)
+def analyze_chunk(
+    items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
+) -> list[Outcome]:
+    """Analyse a chunk of meetings in one worker (heavy models stay loaded between meetings)."""
+    return process_chunk(items, out_dir, options, run_id, settings_hash)
+
+
+def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
+    if not items:
+        return []
+    size = max(1, min(max_chunk, math.ceil(len(items) / (max(1, workers) * CHUNKS_PER_WORKER))))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _record(store: ResultsStore, outcome: Outcome, summary: BatchSummary, *, settings_hash: str, run_id: str) -> None:
+    if outcome.status == "done" and outcome.rows is not None:
+        store.put_meeting(outcome.rows)
+        summary.done.append(outcome.meeting_id or outcome.source)
+    else:
+        store.put_failure(
+            source=outcome.source, meeting_id=outcome.meeting_id, input_hash=outcome.input_hash,
+            settings_hash=settings_hash, dialoog_version=__version__, run_id=run_id,
+            error_type=outcome.error_type or "Error", reason=outcome.reason, retryable=outcome.retryable,
+            attempts=outcome.attempts,
+        )
+        summary.failed.append((outcome.source, outcome.meeting_id, outcome.error_type, outcome.reason))
+
+
+# --------------------------------------------------------------------------- flow
+
+
+@flow(name="analyze-archive", validate_parameters=False, log_prints=False)
+def analyze_archive(
+    root: str,
+    out_dir: str,
+    options: AnalyzeOptions | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+    workers: int = 1,
+    max_chunk: int = MAX_CHUNK,
+) -> BatchSummary:
+    """Analyse every meeting under ``root`` into ``out_dir`` (reports + ``dialoog.duckdb``)."""
+    t0 = time.perf_counter()
+    options = options or AnalyzeOptions()
+    out = ensure_dir(out_dir)
+    stale = remove_stale_parts(out)
+    if stale:
+        log.info("removed %d half-written file(s) left by an interrupted run", stale)
+    settings_hash, settings_json = settings_fingerprint(options)
+    run_id = _run_id()
+    summary = BatchSummary(run_id=run_id)
+    with ResultsStore(out) as store:
+        items = discover_meetings(root, exclude=[out])
+        plan = plan_batch(
+            items, store.states(), settings_hash=settings_hash, out_dir=out, retry_failed=retry_failed, since=since
+        )
+        summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
+        summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
+        summary.held_back = [(i.source, reason) for i, reason in plan.held_back]
+        store.start_run(run_id, dialoog_version=__version__, settings_hash=settings_hash,
+                        settings_json=settings_json, root=str(root))
+        _notify("total", summary.total)
+        _notify("advance", len(plan.skipped) + len(plan.held_back))
+        for item, reason in plan.rejected:
+            _record(store, Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
+                                   reason=reason), summary, settings_hash=settings_hash, run_id=run_id)
+            _notify("advance", 1)
+        chunks = chunked(plan.todo, workers, max_chunk)
+        futures = {
+            analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash): chunk for chunk in chunks
+        }
+        for fut in as_completed(list(futures)):
+            chunk = futures[fut]
+            try:
+                outcomes = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its chunk, not the batch
+                reason = f"worker failed: {type(exc).__name__}: {exc}"
+                outcomes = [Outcome(i.source, i.meeting_id, i.input_hash, "failed", error_type="WorkerError",
+                                    reason=reason, retryable=True) for i in chunk]
+            for outcome in outcomes:
+                _record(store, outcome, summary, settings_hash=settings_hash, run_id=run_id)
+            _notify("advance", len(outcomes))
+        summary.seconds = time.perf_counter() - t0
+        store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
+                         failed=len(summary.failed) + len(summary.held_back))
+    return summary
+
+
+def _run_id() -> str:
+    try:
+        from prefect.runtime import flow_run
+
+        rid = flow_run.id
+        if rid:
+            return str(rid)
+    except Exception:  # noqa: BLE001 - outside a flow run
+        pass
+    return uuid.uuid4().hex
+
+
+def make_task_runner(workers: int = 1, dask_address: str | None = None, dask_local: int | None = None):
+    """The task runner for a batch: Dask (existing cluster or local processes), a process pool, or inline."""
+    if dask_address or dask_local:
+        from pipeline.errors import require
+
+        require("prefect_dask", "dask", "prefect-dask")
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": int(dask_local), "threads_per_worker": 1, "processes": True,
+                            "dashboard_address": None}
+        )
+    if workers > 1:
+        # Threads would not run the CPU-bound pipeline in parallel (the GIL): processes do.
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def run_archive(
+    root: str | Path,
+    out_dir: str | Path,
+    options: AnalyzeOptions | None = None,
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_local: int | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+) -> BatchSummary:
+    """Run :func:`analyze_archive` with the task runner these settings ask for."""
+    n = dask_local or workers
+    runner = make_task_runner(workers, dask_address, dask_local)
+    flow_ = analyze_archive.with_options(task_runner=runner)
+    return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
