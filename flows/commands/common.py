@@ -1,0 +1,63 @@
+"""Options shared by ``dialoog analyze`` and ``dialoog batch``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from pipeline.options import AnalyzeOptions, AudioOptions, DiarizeOptions, TagOptions, TranscribeOptions
+
+
+def add_analysis_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("meeting")
+    g.add_argument("--role", action="append", default=[], metavar="NAME=ROLE",
+                   help="assign a role to a speaker (buyer, supplier, cso, union, other); repeatable; "
+                   "overrides the manifest. Speaker labels work too: --role SPEAKER_01=supplier")
+    g.add_argument("--lang", default="auto", choices=("auto", "en", "nl"), help="language of the meeting (default: manifest, else detected)")
+    g.add_argument("--pilot", help="pilot or company name for comparisons")
+    g.add_argument("--report-lang", default="en", choices=("en", "nl"), help="language of the report (default en)")
+    g.add_argument("--rubric", metavar="FILE", help="your own lesson rubric (TOML), instead of the shipped one")
+    g.add_argument("--pseudonymise", action="store_true",
+                   help="replace participant names (and names mentioned in the text) in every output")
+    g.add_argument("--tagger", default="rules", choices=("rules", "transformers"), help="tagger backend (default: offline rules + small models)")
+    g.add_argument("--tagger-model", metavar="NAME_OR_PATH", help="transformers model for --tagger transformers")
+    a = p.add_argument_group("audio (recordings only)")
+    a.add_argument("--asr-model", metavar="NAME_OR_PATH",
+                   help="faster-whisper model (default: the bundled offline tiny.en; Dutch needs a multilingual one such as small)")
+    a.add_argument("--asr-backend", default="faster-whisper", choices=("faster-whisper", "transformers"))
+    a.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    a.add_argument("--compute-type", default="default", help="CTranslate2 compute type (int8, float16, …)")
+    a.add_argument("--beam-size", type=int, default=1)
+    a.add_argument("--initial-prompt", help="domain words to help recognition (e.g. 'CSO, grievance, IMVO')")
+    a.add_argument("--speakers", type=int, metavar="N", help="number of speakers, if known")
+    a.add_argument("--min-speakers", type=int, default=1)
+    a.add_argument("--max-speakers", type=int, default=8)
+    a.add_argument("--diarizer", default="resemblyzer", choices=("resemblyzer", "pyannote", "channels"))
+    a.add_argument("--no-cache", action="store_true", help="transcribe again even if a cached result exists")
+    a.add_argument("--cache-dir", help="where transcriptions are cached (default ~/.cache/dialoog)")
+    a.add_argument("--allow-download", action="store_true", help="allow downloading models from the Hugging Face hub")
+
+
+def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) -> AnalyzeOptions:
+    if args.allow_download:
+        from pipeline.privacy import allow_downloads
+
+        allow_downloads()
+    transcribe = TranscribeOptions(
+        model=args.asr_model, backend=args.asr_backend, device=args.device, compute_type=args.compute_type,
+        beam_size=args.beam_size, language=None if args.lang == "auto" else args.lang,
+        initial_prompt=args.initial_prompt, allow_download=args.allow_download,
+    )
+    diarize = DiarizeOptions(
+        backend=args.diarizer, num_speakers=args.speakers, min_speakers=args.min_speakers, max_speakers=args.max_speakers,
+    )
+    return AnalyzeOptions(
+        language=args.lang, roles=tuple(args.role), meeting_id=meeting_id, pilot=args.pilot,
+        report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise,
+        tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
+        audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache),
+    )
+
+
+def replace(options: AnalyzeOptions, **changes) -> AnalyzeOptions:
+    return dataclasses.replace(options, **changes)
