@@ -129,7 +129,7 @@ def analyze_archive(
 ) -> BatchSummary:
     """Analyse every meeting under ``root`` into ``out_dir`` (reports + ``dialoog.duckdb``)."""
     t0 = time.perf_counter()
-    options = options or AnalyzeOptions()
+    options = options_from(options)
     out = ensure_dir(out_dir)
     stale = remove_stale_parts(out)
     if stale:
@@ -172,6 +172,30 @@ def analyze_archive(
         store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
                          failed=len(summary.failed) + len(summary.held_back))
     return summary
+
+
+def options_from(value: AnalyzeOptions | dict | None) -> AnalyzeOptions:
+    """Options as given, or rebuilt from the JSON a deployment stored them as."""
+    if value is None:
+        return AnalyzeOptions()
+    if isinstance(value, AnalyzeOptions):
+        return value
+    from pipeline.options import AudioOptions, DiarizeOptions, IngestOptions, TagOptions, TranscribeOptions
+
+    d = dict(value)
+    audio = dict(d.pop("audio", None) or {})
+    if audio:
+        audio = AudioOptions(
+            transcribe=TranscribeOptions(**(audio.pop("transcribe", None) or {})),
+            diarize=DiarizeOptions(**(audio.pop("diarize", None) or {})), **audio,
+        )
+    return AnalyzeOptions(
+        **{k: v for k, v in d.items() if k not in ("ingest", "tag", "roles")},
+        roles=tuple(d.get("roles") or ()),
+        ingest=IngestOptions(**(d.get("ingest") or {})),
+        tag=TagOptions(**(d.get("tag") or {})),
+        **({"audio": audio} if audio else {}),
+    )
 
 
 def _run_id() -> str:

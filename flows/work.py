@@ -16,7 +16,9 @@ share, a file still being copied); bad input (:class:`InputError`) fails at once
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 #: Attempts for errors worth retrying (I/O); everything else gets one.
 MAX_ATTEMPTS = 3
 RETRY_DELAY_S = 0.5
+#: ``module:function`` of another analyser with :func:`analyze_to_report`'s signature
+#: (a plug-in point for custom pipelines; tests use it for a fast fake).  Read in
+#: each worker, so it reaches process pools and local Dask workers through the environment.
+ANALYZER_ENV = "DIALOOG_ANALYZER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +83,24 @@ def analyze_to_report(item: MeetingItem, out_dir: str | Path, options: AnalyzeOp
     return report, paths
 
 
+def _analyzer():
+    spec = os.environ.get(ANALYZER_ENV, "").strip()
+    if not spec:
+        return analyze_to_report
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name or "analyze_to_report")
+
+
 def process_meeting(
     item: MeetingItem, out_dir: str | Path, options: AnalyzeOptions, *, run_id: str, settings_hash: str
 ) -> Outcome:
     t0 = time.perf_counter()
+    analyze = _analyzer()
     attempt = 0
     while True:
         attempt += 1
         try:
-            report, paths = analyze_to_report(item, out_dir, options)
+            report, paths = analyze(item, out_dir, options)
             report_dir = str(Path(next(iter(paths.values()))).parent) if paths else None
             rows = rows_from_report(
                 report, source=item.source, input_hash=item.input_hash, settings_hash=settings_hash,
@@ -103,8 +118,10 @@ def process_meeting(
                 log.info("retrying %s after %s (attempt %d)", item.source, _reason(exc), attempt)
                 time.sleep(RETRY_DELAY_S * attempt)
                 continue
-            level = logging.DEBUG if isinstance(exc, DialoogError) else logging.WARNING
-            log.log(level, "meeting %s failed: %s", item.source, _reason(exc), exc_info=not isinstance(exc, DialoogError))
+            # Bad input is reported in the summary; a bug also gets a warning (traceback with -vv).
+            if not isinstance(exc, DialoogError):
+                log.warning("meeting %s failed: %s", item.source, _reason(exc))
+                log.debug("traceback", exc_info=True)
             return Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type=type(exc).__name__,
                            reason=_reason(exc), retryable=retry, attempts=attempt, seconds=time.perf_counter() - t0)
 

@@ -1,0 +1,48 @@
+"""Run the archive flow on a schedule over a watched folder (``dialoog batch … --every 1h``).
+
+``flow.serve`` registers a deployment with an interval schedule and runs it in
+this process until interrupted.  It needs a Prefect API that stays up between
+runs: a ``prefect server start`` on this machine (or Prefect Cloud) with
+``PREFECT_API_URL`` set; see ``docs/batch.md`` and ``prefect.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.options import AnalyzeOptions
+
+
+def serve_archive(
+    root: str | Path,
+    out_dir: str | Path,
+    options: AnalyzeOptions,
+    *,
+    interval: _dt.timedelta,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_local: int | None = None,
+    retry_failed: bool = False,
+) -> None:
+    if not os.environ.get("PREFECT_API_URL"):
+        raise InputError(
+            "--every needs a Prefect server that outlives this command",
+            hint="start one with 'prefect server start' and set PREFECT_API_URL=http://127.0.0.1:4200/api "
+            "(or use Prefect Cloud); see docs/batch.md",
+        )
+    from flows.archive import analyze_archive, make_task_runner
+
+    n = dask_local or workers
+    flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address, dask_local))
+    flow_.serve(
+        name="dialoog-archive",
+        interval=interval,
+        parameters={
+            "root": str(Path(root).resolve()), "out_dir": str(Path(out_dir).resolve()), "options": options,
+            "retry_failed": retry_failed, "workers": max(1, n),
+        },
+        pause_on_shutdown=False,
+    )
