@@ -210,15 +210,13 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ writes
     def put_meeting(self, rows: MeetingRows) -> None:
-        """Replace every row of ``rows.meeting_id`` (and its failure, if any) in one transaction."""
+        """Replace every row of ``rows.meeting_id`` (and the failure of its source, if any) in one transaction."""
         import pyarrow as pa
 
         with self._tx():
             for table in MEETING_TABLES:
                 self.con.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [rows.meeting_id])
-            self.con.execute(
-                "DELETE FROM failures WHERE source = ? OR meeting_id = ?", [rows.source, rows.meeting_id]
-            )
+            self.con.execute("DELETE FROM failures WHERE source = ?", [rows.source])
             for table in MEETING_TABLES:
                 cols = rows.tables.get(table)
                 if not cols or not rows.count(table):
