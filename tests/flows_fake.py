@@ -47,6 +47,8 @@ def analyze(item, out_dir, options):
     if delay:
         time.sleep(delay)
     meeting, text = _read(item)
+    if os.environ.get("DIALOOG_FAKE_FLAKY_DIR"):
+        (Path(os.environ["DIALOOG_FAKE_FLAKY_DIR"]) / f"pid-{meeting.id}").write_text(str(os.getpid()))
     if "OSERROR" in text:
         flaky = Path(os.environ["DIALOOG_FAKE_FLAKY_DIR"]) / meeting.id
         n = int(flaky.read_text()) if flaky.exists() else 0
