@@ -10,6 +10,7 @@ writer is never contended, on a process pool or a Dask cluster alike.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import math
 import time
@@ -85,11 +86,23 @@ def _notify(event: str, n: int) -> None:
 # --------------------------------------------------------------------------- tasks
 
 
+#: The process pool of ``--workers N`` (set by :func:`run_archive` in the parent only).
+_POOL: "concurrent.futures.ProcessPoolExecutor | None" = None
+
+
 @task(name="analyze-chunk", cache_policy=NO_CACHE, persist_result=False)
 def analyze_chunk(
     items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
 ) -> list[Outcome]:
-    """Analyse a chunk of meetings in one worker (heavy models stay loaded between meetings)."""
+    """Analyse a chunk of meetings in one worker process (heavy models stay loaded between meetings).
+
+    On Dask the task itself runs in a worker process.  With ``--workers N`` the
+    task runs in a thread of the parent and hands the chunk to a plain process
+    pool: real parallelism for CPU-bound work without Prefect's per-task cost
+    of running its engine in a subprocess.
+    """
+    if _POOL is not None:
+        return _POOL.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
     return process_chunk(items, out_dir, options, run_id, settings_hash)
 
 
@@ -100,11 +113,15 @@ def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHU
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _record(store: ResultsStore, outcome: Outcome, summary: BatchSummary, *, settings_hash: str, run_id: str) -> None:
-    if outcome.status == "done" and outcome.rows is not None:
-        store.put_meeting(outcome.rows)
-        summary.done.append(outcome.meeting_id or outcome.source)
-    else:
+def _record(store: ResultsStore, outcomes: Sequence[Outcome], summary: BatchSummary, *, settings_hash: str,
+            run_id: str) -> None:
+    """Store a chunk's results: its done meetings in one transaction, then its failures."""
+    done = [o for o in outcomes if o.status == "done" and o.rows is not None]
+    store.put_meetings([o.rows for o in done])
+    summary.done.extend(o.meeting_id or o.source for o in done)
+    for outcome in outcomes:
+        if outcome.status == "done" and outcome.rows is not None:
+            continue
         store.put_failure(
             source=outcome.source, meeting_id=outcome.meeting_id, input_hash=outcome.input_hash,
             settings_hash=settings_hash, dialoog_version=__version__, run_id=run_id,
@@ -150,8 +167,8 @@ def analyze_archive(
         _notify("total", summary.total)
         _notify("advance", len(plan.skipped) + len(plan.held_back))
         for item, reason in plan.rejected:
-            _record(store, Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
-                                   reason=reason), summary, settings_hash=settings_hash, run_id=run_id)
+            _record(store, [Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
+                                    reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", 1)
         chunks = chunked(plan.todo, workers, max_chunk)
         futures = {
@@ -165,8 +182,7 @@ def analyze_archive(
                 reason = f"worker failed: {type(exc).__name__}: {exc}"
                 outcomes = [Outcome(i.source, i.meeting_id, i.input_hash, "failed", error_type="WorkerError",
                                     reason=reason, retryable=True) for i in chunk]
-            for outcome in outcomes:
-                _record(store, outcome, summary, settings_hash=settings_hash, run_id=run_id)
+            _record(store, outcomes, summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", len(outcomes))
         summary.seconds = time.perf_counter() - t0
         store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
@@ -224,14 +240,10 @@ def make_task_runner(workers: int = 1, dask_address: str | None = None, dask_loc
             cluster_kwargs={"n_workers": int(dask_local), "threads_per_worker": 1, "processes": True,
                             "dashboard_address": None}
         )
-    if workers > 1:
-        # Threads would not run the CPU-bound pipeline in parallel (the GIL): processes do.
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        return ProcessPoolTaskRunner(max_workers=workers)
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=1)
+    # One thread per worker; with workers > 1 each thread feeds the process pool (see analyze_chunk).
+    return ThreadPoolTaskRunner(max_workers=max(1, workers))
 
 
 def run_archive(
@@ -246,7 +258,64 @@ def run_archive(
     retry_failed: bool = False,
 ) -> BatchSummary:
     """Run :func:`analyze_archive` with the task runner these settings ask for."""
+    global _POOL
     n = dask_local or workers
     runner = make_task_runner(workers, dask_address, dask_local)
     flow_ = analyze_archive.with_options(task_runner=runner)
-    return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
+    server = prestart_ephemeral_server()
+    pool = None
+    if workers > 1 and not (dask_address or dask_local):
+        pool = start_worker_pool(workers)
+    _POOL = pool
+    try:
+        if server is not None:
+            server.join()
+        return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
+    finally:
+        _POOL = None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def prestart_ephemeral_server():
+    """Without ``PREFECT_API_URL``, start Prefect's ephemeral server in the background now.
+
+    It takes seconds (a uvicorn subprocess with a SQLite database); starting it
+    while the worker processes spawn overlaps the two.  Returns the thread to
+    join before the flow runs (Prefect reuses the running server), or None.
+    """
+    import threading
+
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ALLOW_EPHEMERAL_MODE
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
+        return None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    def start() -> None:
+        try:
+            SubprocessASGIServer().start()
+        except Exception:  # noqa: BLE001 - the flow will start it (and report any error) itself
+            log.debug("could not pre-start the ephemeral Prefect server", exc_info=True)
+
+    thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_worker_pool(workers: int):
+    """A pool of ``workers`` fresh processes (spawned: no threads inherited), started now so
+    that their start-up overlaps Prefect's."""
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                                  initializer=_worker_init)
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
+
+
+def _worker_init() -> None:
+    prepare_prefect()
+    import flows.work  # noqa: F401 - import the pipeline once, before the first chunk

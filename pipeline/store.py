@@ -211,21 +211,31 @@ class ResultsStore:
     # ------------------------------------------------------------------ writes
     def put_meeting(self, rows: MeetingRows) -> None:
         """Replace every row of ``rows.meeting_id`` (and the failure of its source, if any) in one transaction."""
+        self.put_meetings([rows])
+
+    def put_meetings(self, batch: Sequence[MeetingRows]) -> None:
+        """:meth:`put_meeting` for several meetings, in one transaction (all stored or none)."""
         import pyarrow as pa
 
+        if not batch:
+            return
+        ids = [r.meeting_id for r in batch]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a meeting id occurs twice in one store write")
         with self._tx():
             for table in MEETING_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE meeting_id = ?", [rows.meeting_id])
-            self.con.execute("DELETE FROM failures WHERE source = ?", [rows.source])
+                self.con.execute(f"DELETE FROM {table} WHERE meeting_id IN (SELECT unnest(?))", [ids])
+            self.con.execute("DELETE FROM failures WHERE source IN (SELECT unnest(?))", [[r.source for r in batch]])
             for table in MEETING_TABLES:
-                cols = rows.tables.get(table)
-                if not cols or not rows.count(table):
+                parts = [r.tables[table] for r in batch if r.tables.get(table) and r.count(table)]
+                if not parts:
                     continue
-                arrow = pa.table(cols)
+                names = list(parts[0])
+                arrow = pa.table({n: [v for p in parts for v in p[n]] for n in names})
                 self.con.register("_rows", arrow)
                 try:
-                    names = ", ".join(cols)
-                    self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")
+                    cols = ", ".join(names)
+                    self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _rows")
                 finally:
                     self.con.unregister("_rows")
 

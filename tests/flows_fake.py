@@ -6,7 +6,9 @@ with ``Name: text`` lines, or a loose ``.txt`` — builds a real
 ``report.json`` atomically, like the real writer.  A transcript containing
 ``CORRUPT`` raises :class:`InputError`; ``OSERROR`` raises ``OSError`` on the
 first attempts only when ``DIALOOG_FAKE_FLAKY_DIR`` names a folder for counters.
-``DIALOOG_FAKE_DELAY_S`` slows each meeting down (for the kill tests).
+``DIALOOG_FAKE_DELAY_S`` slows each meeting down (for the kill tests);
+``DIALOOG_FAKE_CPU_MS`` burns that much CPU per meeting (a stand-in for the
+real pipeline's cost in benchmarks).
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ def analyze(item, out_dir, options):
     delay = float(os.environ.get("DIALOOG_FAKE_DELAY_S", "0") or 0)
     if delay:
         time.sleep(delay)
+    cpu_ms = float(os.environ.get("DIALOOG_FAKE_CPU_MS", "0") or 0)
+    if cpu_ms:  # CPU-bound stand-in for the real pipeline's work (benchmarks)
+        end = time.process_time() + cpu_ms / 1000
+        while time.process_time() < end:
+            sum(i * i for i in range(1000))
     meeting, text = _read(item)
     if os.environ.get("DIALOOG_FAKE_FLAKY_DIR"):
         (Path(os.environ["DIALOOG_FAKE_FLAKY_DIR"]) / f"pid-{meeting.id}").write_text(str(os.getpid()))
