@@ -11,6 +11,7 @@ writer is never contended, on a process pool or a Dask cluster alike.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import math
 import time
@@ -154,7 +155,7 @@ def analyze_archive(
     settings_hash, settings_json = settings_fingerprint(options)
     run_id = _run_id()
     summary = BatchSummary(run_id=run_id)
-    with ResultsStore(out) as store:
+    with ResultsStore(out) as store, _worker_pool(workers):
         items = discover_meetings(root, exclude=[out])
         plan = plan_batch(
             items, store.states(), settings_hash=settings_hash, out_dir=out, retry_failed=retry_failed, since=since
@@ -212,6 +213,52 @@ def options_from(value: AnalyzeOptions | dict | None) -> AnalyzeOptions:
         tag=TagOptions(**(d.get("tag") or {})),
         **({"audio": audio} if audio else {}),
     )
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: int):
+    """Make sure ``--workers N`` chunks run in N processes when tasks run in threads.
+
+    :func:`run_archive` starts the pool early (overlapping Prefect's start-up);
+    a flow run started any other way (a deployment, ``flow.serve``) gets one here.
+    """
+    global _POOL
+    from prefect.context import FlowRunContext
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    ctx = FlowRunContext.get()
+    threads = ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+    if _POOL is not None or workers <= 1 or not threads:
+        yield
+        return
+    _POOL = start_worker_pool(workers)
+    try:
+        yield
+    finally:
+        pool, _POOL = _POOL, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@flow(name="dialoog-archive-job", validate_parameters=False)
+def archive_job(
+    root: str,
+    out_dir: str,
+    options: dict | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_local: int | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+) -> dict:
+    """Entry point for deployments (``prefect.yaml``, ``dialoog batch --every``): the archive
+    flow as a subflow, on the task runner the parameters ask for."""
+    runner = make_task_runner(workers, dask_address, dask_local)
+    summary = analyze_archive.with_options(task_runner=runner)(
+        root, out_dir, options_from(options), since=since, retry_failed=retry_failed,
+        workers=max(1, dask_local or workers),
+    )
+    return {"done": len(summary.done), "skipped": len(summary.skipped),
+            "failed": [{"source": s, "reason": r} for s, _m, _t, r in summary.failed]}
 
 
 def _run_id() -> str:

@@ -33,16 +33,17 @@ def serve_archive(
             hint="start one with 'prefect server start' and set PREFECT_API_URL=http://127.0.0.1:4200/api "
             "(or use Prefect Cloud); see docs/batch.md",
         )
-    from flows.archive import analyze_archive, make_task_runner
+    import dataclasses
 
-    n = dask_local or workers
-    flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address, dask_local))
-    flow_.serve(
+    from flows.archive import archive_job
+
+    archive_job.serve(
         name="dialoog-archive",
         interval=interval,
         parameters={
-            "root": str(Path(root).resolve()), "out_dir": str(Path(out_dir).resolve()), "options": options,
-            "retry_failed": retry_failed, "workers": max(1, n),
+            "root": str(Path(root).resolve()), "out_dir": str(Path(out_dir).resolve()),
+            "options": dataclasses.asdict(options), "workers": workers, "dask_address": dask_address,
+            "dask_local": dask_local, "retry_failed": retry_failed,
         },
         pause_on_shutdown=False,
     )

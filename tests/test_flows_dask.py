@@ -31,3 +31,16 @@ def test_parallel_runners_store_every_meeting_once(tmp_path, how):
     # The meetings were analysed in worker processes, not in this (the store-writing) one.
     pids = {int((tmp_path / f"pid-d{i}").read_text()) for i in range(6)}
     assert os.getpid() not in pids
+
+
+def test_archive_job_entry_point_uses_worker_processes(tmp_path):
+    """The deployment entry point (prefect.yaml, --every) gets a process pool without run_archive."""
+    from flows.archive import archive_job
+
+    root, out = tmp_path / "a", tmp_path / "out"
+    for i in range(3):
+        make_meeting(root, f"j{i}", GOOD)
+    result = archive_job(str(root), str(out), {"report_lang": "nl"}, workers=2)
+    assert result == {"done": 3, "skipped": 0, "failed": []}
+    pids = {int((tmp_path / f"pid-j{i}").read_text()) for i in range(3)}
+    assert os.getpid() not in pids
