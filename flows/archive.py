@@ -10,6 +10,7 @@ writer is never contended, on a process pool or a Dask cluster alike.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import contextlib
 import logging
@@ -171,12 +172,17 @@ def analyze_archive(
             _record(store, [Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
                                     reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", 1)
-        chunks = chunked(plan.todo, workers, max_chunk)
-        futures = {
-            analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash): chunk for chunk in chunks
-        }
-        for fut in as_completed(list(futures)):
-            chunk = futures[fut]
+        # A bounded window of chunks in flight: memory stays flat however big the archive,
+        # and finished chunks' results are dropped once stored.
+        pending = collections.deque(chunked(plan.todo, workers, max_chunk))
+        window = max(2, 2 * workers)
+        inflight: dict = {}
+        while pending or inflight:
+            while pending and len(inflight) < window:
+                chunk = pending.popleft()
+                inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash)] = chunk
+            fut = next(as_completed(list(inflight)))
+            chunk = inflight.pop(fut)
             try:
                 outcomes = fut.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker fails its chunk, not the batch
@@ -185,6 +191,7 @@ def analyze_archive(
                                     reason=reason, retryable=True) for i in chunk]
             _record(store, outcomes, summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", len(outcomes))
+            del fut, outcomes
         summary.seconds = time.perf_counter() - t0
         store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
                          failed=len(summary.failed) + len(summary.held_back))
