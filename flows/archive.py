@@ -313,6 +313,9 @@ def run_archive(
 ) -> BatchSummary:
     """Run :func:`analyze_archive` with the task runner these settings ask for."""
     global _POOL
+    from flows.watchdog import guard
+
+    guard()  # a killed batch leaves no server, pool or Dask processes behind
     n = dask_local or workers
     runner = make_task_runner(workers, dask_address, dask_local)
     flow_ = analyze_archive.with_options(task_runner=runner)
