@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.options import AnalyzeOptions
+from pipeline.report.writer import report_dir
 from pipeline.store import StoredState
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ def plan_batch(
             and state.settings_hash == settings_hash
             and state.dialoog_version == __version__
         )
-        if unchanged and state.status == "done" and (out_dir / str(state.meeting_id) / "report.json").is_file():
+        if unchanged and state.status == "done" and (report_dir(out_dir, str(state.meeting_id)) / "report.json").is_file():
             skipped.append(item)
         elif unchanged and state.status == "failed" and not retry_failed:
             held.append((item, state.reason))

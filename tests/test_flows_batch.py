@@ -95,10 +95,13 @@ def test_retry_only_for_io_errors_and_retry_failed(tmp_path, capsys):
         assert fail["meeting_id"] == "bad" and fail["attempts"] == 1
     flaky_count = tmp_path / "flaky"
     assert flaky_count.read_text() == "2"
-    make_meeting(root, "bad", GOOD)                  # same inputs? no: fixed → runs without --retry-failed
-    (root / "bad" / "transcript.txt").write_text("CORRUPT\n", encoding="utf-8")  # back to the failed content
-    assert _batch(root, "--out", out, "--retry-failed") == 3
+    assert _batch(root, "--out", out) == 3           # unchanged: held back, not retried
+    assert "failed earlier" in capsys.readouterr().out
+    assert _batch(root, "--out", out, "--retry-failed") == 3   # retried on request (and fails again)
     assert "1 skipped (unchanged), 1 failed" in capsys.readouterr().out
+    with _store(out) as s:
+        (latest,) = s.query("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")
+        assert s.failures()[0]["run_id"] == latest[0]   # the failure is from the retry
 
 
 def test_since_filters_by_meeting_date(tmp_path, capsys):
