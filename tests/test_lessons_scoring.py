@@ -69,9 +69,12 @@ def test_score_is_weighted_mean_of_indicator_points():
     utts = [utt(1, "Sanne", "buyer", 0, 10, "Did you dismiss workers?", question="closed"),
             utt(2, "Ravi", "supplier", 10.5, 30, "No.")]
     ls = _score(utts)[7]
-    points = dict(load_rubric().points)
-    scored = [points[i.status] for i in ls.indicators if i.status in points]
-    assert ls.score == round(sum(scored) / len(scored), 1)
+    rubric = load_rubric()
+    points = dict(rubric.points)
+    weights = {i.name: rubric.indicator(i.name).weight for i in ls.indicators}
+    assert len(set(weights.values())) > 1, "lesson 7 weighs its core indicators more"
+    scored = [(weights[i.name], points[i.status]) for i in ls.indicators if i.status in points]
+    assert ls.score == round(sum(w * p for w, p in scored) / sum(w for w, _ in scored), 1)
 
 
 def test_defensive_reply_with_trigger_puts_both_ids_in_lesson_8_evidence():
@@ -110,7 +113,7 @@ def test_sensitive_topic_outside_introduction_is_info_only():
 def test_lesson_6_complaints_and_programme_in_introduction_and_late_start():
     utts = [utt(1, "Sanne", "buyer", 0, 5, "complaints", cues=("complaint",)),
             utt(2, "Sanne", "buyer", 5, 9, "training", cues=("programme",)),
-            utt(3, "Sanne", "buyer", 9, 12, "policy", cues=("transparency",)),
+            utt(3, "Sanne", "buyer", 9, 12, "earlier programme", cues=("history",)),
             utt(4, "Ravi", "supplier", 13, 20, "ok")]
     ls = _score(utts, late_start_min=45)[6]
     assert _ind(ls, "complaints_and_programme").evidence == ("u0001", "u0002")
