@@ -72,6 +72,8 @@ def main() -> None:
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--fake-cpu-ms", type=float, default=None)
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--runs", default="plain,batch,plain1,batch1,dask,rerun",
+                    help="which runs, comma-separated (default: all)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
     ap.add_argument("--plain", nargs=3, metavar=("ROOT", "OUT", "PROCS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -93,28 +95,33 @@ def main() -> None:
     py = sys.executable
     runs: dict[str, float] = {}
 
-    def run(name: str, cmd: list[str]) -> None:
+    wanted = set(a.runs.split(","))
+
+    def run(name: str, cmd: list[str], key: str) -> None:
+        if key not in wanted:
+            return
         print(f"  {name} …", flush=True)
         runs[name] = timed(cmd, env)
         print(f"  {name}: {runs[name]:.1f} s, {a.n / runs[name]:.1f} meetings/s (load {os.getloadavg()[0]:.2f})",
               flush=True)
 
     P = a.procs
-    run(f"plain loop, {P} procs", [py, __file__, "--plain", str(root), str(work / "o-plain"), str(P)])
-    run(f"batch --workers {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)])
-    run("plain loop, 1 proc", [py, __file__, "--plain", str(root), str(work / "o-plain1"), "1"])
-    run("batch --workers 1", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w1")])
+    run(f"plain loop, {P} procs", [py, __file__, "--plain", str(root), str(work / "o-plain"), str(P)], "plain")
+    run(f"batch --workers {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)], "batch")
+    run("plain loop, 1 proc", [py, __file__, "--plain", str(root), str(work / "o-plain1"), "1"], "plain1")
+    run("batch --workers 1", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w1")], "batch1")
     if not a.skip_dask:
-        run(f"batch --dask-local {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-d"), "--dask-local", str(P)])
-    run(f"batch --workers {P}, rerun (all skipped)", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)])
+        run(f"batch --dask-local {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-d"),
+                                        "--dask-local", str(P)], "dask")
+    run(f"batch --workers {P}, rerun (all skipped)", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)], "rerun")
+    ratio = lambda a_, b_: runs[a_] / runs[b_] if a_ in runs and b_ in runs else None  # noqa: E731
     res = {
         "n": a.n, "procs": P, "archive": kind, "fake_cpu_ms": a.fake_cpu_ms, "seconds": runs,
-        "overhead_ratio": runs[f"batch --workers {P}"] / runs[f"plain loop, {P} procs"],
-        "overhead_ratio_1proc": runs["batch --workers 1"] / runs["plain loop, 1 proc"],
-        "scaling_workers": runs["batch --workers 1"] / runs[f"batch --workers {P}"],
+        "overhead_ratio": ratio(f"batch --workers {P}", f"plain loop, {P} procs"),
+        "overhead_ratio_1proc": ratio("batch --workers 1", "plain loop, 1 proc"),
+        "scaling_workers": ratio("batch --workers 1", f"batch --workers {P}"),
+        "scaling_dask_local": ratio("batch --workers 1", f"batch --dask-local {P}"),
     }
-    if not a.skip_dask:
-        res["scaling_dask_local"] = runs["batch --workers 1"] / runs[f"batch --dask-local {P}"]
     print(json.dumps(res, indent=1))
 
 
