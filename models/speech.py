@@ -44,16 +44,16 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
     """
     step = progress or (lambda stage, frac: None)
     path = Path(path)
-    topts = _transcribe_options(options.transcribe, meeting)
+    topts = transcribe_options(options.transcribe, meeting)
     check_language(topts.model, topts.language)
     step("load", 0.0)
     audio = load_audio(path, max_duration_s=options.max_duration_s)
     sha = file_sha256(path)
-    dopts = _diarize_options(options.diarize, audio, meeting)
+    dopts = diarize_options(options.diarize, audio, meeting)
     step("transcribe", 0.1)
-    asr = _cached_asr(audio, sha, topts, options, transcriber)
+    asr = cached_asr(audio, sha, topts, options, transcriber)
     step("diarize", 0.6)
-    diar = _cached_diarization(audio, sha, dopts, options, diarizer)
+    diar = cached_diarization(audio, sha, dopts, options, diarizer)
     step("align", 0.9)
     utterances = align(asr, diar.turns)
     mapping = _speaker_names(audio, diar, meeting, path) if meeting.participants and utterances else {}
@@ -66,7 +66,7 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
     return Transcript(meeting=named_meeting, utterances=utterances, source_format="audio", audio=info)
 
 
-def _transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:
+def transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:
     if t.language is None and meeting.language in ("en", "nl"):
         t = replace(t, language=meeting.language)
     if t.language == "nl" and is_english_only(t.model) and t.model is None:
@@ -76,7 +76,7 @@ def _transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOpt
     return t
 
 
-def _diarize_options(d: DiarizeOptions, audio: AudioData, meeting: Meeting) -> DiarizeOptions:
+def diarize_options(d: DiarizeOptions, audio: AudioData, meeting: Meeting) -> DiarizeOptions:
     if audio.channels == 2:
         stereo = d.per_channel == "yes" or (d.per_channel == "auto" and channels_are_distinct(audio))
         if stereo and d.backend == "resemblyzer":
@@ -92,7 +92,7 @@ def _settings(opts) -> dict:
     return {f.name: getattr(opts, f.name) for f in dataclasses.fields(opts)}
 
 
-def _cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: AudioOptions,
+def cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: AudioOptions,
                 transcriber: Transcriber | None) -> AsrResult:
     if audio.is_silent:
         return AsrResult((), topts.language or "", "")
@@ -107,7 +107,7 @@ def _cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: A
     return result
 
 
-def _cached_diarization(audio: AudioData, sha: str, dopts: DiarizeOptions, options: AudioOptions,
+def cached_diarization(audio: AudioData, sha: str, dopts: DiarizeOptions, options: AudioOptions,
                         diarizer: Diarizer | None) -> Diarization:
     if audio.is_silent:
         return Diarization((), "")

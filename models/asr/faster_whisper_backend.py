@@ -14,8 +14,24 @@ from pipeline.types import Word
 
 log = logging.getLogger(__name__)
 
-#: Words that Whisper tends to miss in due-diligence calls; prepended to a user prompt.
+#: A prompt with words Whisper tends to miss in due-diligence calls (``--prompt`` / ``initial_prompt``).
 DOMAIN_PROMPT = "CSO, grievance, IMVO, OECD, due diligence, supplier, union, audit, CSR."
+
+
+def resolve_compute_type(device: str, compute_type: str) -> str:
+    """``default`` means int8 on CPU (fast, small) and the model's own type on a GPU."""
+    if compute_type != "default":
+        return compute_type
+    if device == "cpu":
+        return "int8"
+    if device == "auto":
+        try:
+            import ctranslate2
+
+            return "default" if ctranslate2.get_cuda_device_count() > 0 else "int8"
+        except Exception:  # noqa: BLE001
+            return "int8"
+    return "default"
 
 
 class FasterWhisper:
@@ -26,6 +42,7 @@ class FasterWhisper:
         fw = require("faster_whisper", "audio", "faster-whisper")
         self.model_name, path = resolve_faster_whisper(model, allow_download)
         self.name = f"faster-whisper:{self.model_name}"
+        compute_type = resolve_compute_type(device, compute_type)
         log.info("loading %s from %s (device=%s, compute_type=%s)", self.name, path, device, compute_type)
         self.model = fw.WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
                                      local_files_only=True)

@@ -27,7 +27,7 @@ def centroids(emb: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
 
 
 def cluster(emb: np.ndarray, *, num_speakers: int | None = None, min_k: int = 1, max_k: int = 8,
-            seed: int = 0) -> np.ndarray:
+            seed: int = 0, method: str = "spectral") -> np.ndarray:
     """Speaker label (0 … k-1) of each embedding row."""
     n = emb.shape[0]
     if n == 0:
@@ -42,14 +42,34 @@ def cluster(emb: np.ndarray, *, num_speakers: int | None = None, min_k: int = 1,
     rng = np.random.default_rng(seed)
     sub = np.arange(n) if n <= MAX_POINTS else np.sort(rng.choice(n, MAX_POINTS, replace=False))
     x = emb[sub]
-    k, vecs = _spectral_count(x, min_k=max(2, min_k), max_k=max(2, max_k))
-    from sklearn.cluster import KMeans
+    if method == "ahc":
+        lab, k = _ahc(x, min_k=min_k, max_k=max_k)
+    else:
+        k, vecs = _spectral_count(x, min_k=max(2, min_k), max_k=max(2, max_k))
+        from sklearn.cluster import KMeans
 
-    lab = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vecs)
+        lab = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vecs)
     cents = centroids(x, lab, k)
     labels = np.argmax(emb @ cents.T, axis=1)
     labels = _merge_similar(emb, labels, k, min_k)
     return _relabel_by_first(labels)
+
+
+#: Average-linkage cosine distance at which agglomerative clustering stops merging.
+AHC_THRESHOLD = 0.25
+
+
+def _ahc(x: np.ndarray, *, min_k: int, max_k: int) -> tuple[np.ndarray, int]:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    z = linkage(x, method="average", metric="cosine")
+    lab = fcluster(z, t=AHC_THRESHOLD, criterion="distance") - 1
+    k = int(lab.max()) + 1
+    if k > max_k or k < min_k:
+        k = min(max(k, min_k), max_k)
+        lab = fcluster(z, t=k, criterion="maxclust") - 1
+        k = int(lab.max()) + 1
+    return lab, k
 
 
 def _spectral_count(x: np.ndarray, *, min_k: int, max_k: int) -> tuple[int, np.ndarray]:

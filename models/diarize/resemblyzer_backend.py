@@ -30,6 +30,9 @@ MEL_PER_VAD = vad.FRAME_S / 0.01  # 3.2 mel frames per VAD frame
 
 class ResemblyzerDiarizer:
     name = "vad+resemblyzer+spectral@1"
+    #: Windows used for clustering must be at least this much speech (all windows ≥ 0.5 vote in resegmentation).
+    cluster_frac = 0.5
+    method = "spectral"
 
     def diarize(self, audio: AudioData, options: DiarizeOptions) -> Diarization:
         labels = self.frame_labels(audio.mono(), options)
@@ -52,10 +55,15 @@ class ResemblyzerDiarizer:
             labels[mask] = 0
             return labels
         starts = starts[keep]
+        frac = frac[keep]
         emb = embed_windows(mel, starts, win)
-        lab = cluster(emb, num_speakers=options.num_speakers, min_k=options.min_speakers,
-                      max_k=options.max_speakers)
+        clean = frac >= self.cluster_frac
+        if clean.sum() < 4:
+            clean = np.ones(len(emb), dtype=bool)
+        lab = cluster(emb[clean], num_speakers=options.num_speakers, min_k=options.min_speakers,
+                      max_k=options.max_speakers, method=self.method)
         k = int(lab.max()) + 1
+        lab = np.argmax(emb @ centroids(emb[clean], lab, k).T, axis=1)
         # one refinement round: centroids → window labels → centroids
         cents = centroids(emb, lab, k)
         lab = np.argmax(emb @ cents.T, axis=1)
