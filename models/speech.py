@@ -97,7 +97,8 @@ def cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: Au
     if audio.is_silent:
         return AsrResult((), topts.language or "", "")
     t = transcriber or get_transcriber(topts)
-    settings = {**_settings(topts), "allow_download": None, "engine": t.name}
+    settings = {**_settings(topts), "allow_download": None, "engine": t.name,
+                "compute": getattr(t, "compute_type", None)}
     key = cache.cache_key(sha, settings)
     if options.use_cache and (hit := cache.load(options.cache_dir, "asr", key)) is not None:
         return AsrResult.from_dict(hit)

@@ -42,7 +42,7 @@ class FasterWhisper:
         fw = require("faster_whisper", "audio", "faster-whisper")
         self.model_name, path = resolve_faster_whisper(model, allow_download)
         self.name = f"faster-whisper:{self.model_name}"
-        compute_type = resolve_compute_type(device, compute_type)
+        self.compute_type = compute_type = resolve_compute_type(device, compute_type)
         log.info("loading %s from %s (device=%s, compute_type=%s)", self.name, path, device, compute_type)
         self.model = fw.WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
                                      local_files_only=True)
