@@ -44,6 +44,9 @@ def cluster(emb: np.ndarray, *, num_speakers: int | None = None, min_k: int = 1,
     x = emb[sub]
     if method == "ahc":
         lab, k = _ahc(x, min_k=min_k, max_k=max_k)
+    elif method == "hybrid":  # count by eigengap, partition by average-linkage clustering
+        k, _ = _spectral_count(x, min_k=max(2, min_k), max_k=max(2, max_k))
+        lab, k = _ahc(x, min_k=k, max_k=k)
     else:
         k, vecs = _spectral_count(x, min_k=max(2, min_k), max_k=max(2, max_k))
         from sklearn.cluster import KMeans

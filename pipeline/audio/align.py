@@ -3,7 +3,8 @@
 Pure functions, value → value.  Each speaker turn (consecutive turns of one
 speaker with short pauses merged) becomes one :class:`Utterance`; every word
 goes to the turn it overlaps most (a word straddling a boundary goes to the
-side holding most of it, a word in no turn to the nearest turn).  So an ASR
+side holding most of it, a word in no turn to the nearest turn, a word wholly
+inside two overlapping turns to the one that started later — the interjection).  So an ASR
 segment in which the speaker changes is split between the turns, and turns of
 different speakers that overlap in time stay overlapping utterances.
 """
@@ -73,7 +74,8 @@ def align(asr: AsrResult, turns: Sequence[SpeakerTurn], *, gap_s: float = MERGE_
             if spans[i][0] > w.end or spans[i][1] < w.start:
                 continue
             ov = sum(_overlap(w.start, w.end, t.start, t.end) for t in g)
-            if ov > best_ov:
+            # ties (a word inside two overlapping turns) go to the later, interjecting turn
+            if ov > 0 and ov >= best_ov - 1e-6:
                 best, best_ov = i, ov
         if best < 0:
             mid = (w.start + w.end) / 2
