@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if audio.channels == 2 and dopts.backend == "resemblyzer":
         audio = replace(audio, samples=audio.samples.mean(axis=0, keepdims=True))
     diar = cached_diarization(audio, sha, dopts, options, None)
-    s = score(ref, diar.turns, collar=args.collar, uri=args.audio.stem)
+    s = score(ref, diar.turns, collar=args.collar, uem=(0.0, audio.duration_s), uri=args.audio.stem)
     result = {"audio": str(args.audio), "diarizer": diar.diarizer, "collar_s": args.collar,
               "speakers_reference": len({t.speaker for t in ref}),
               "speakers_found": len(diar.speakers), **s.to_dict()}
