@@ -4,7 +4,9 @@
    short pauses bridged.
 2. Embeddings: resemblyzer's encoder on ``window_s`` windows every ``hop_s``,
    kept where at least half the window is speech.
-3. Clustering with an automatic speaker count (see :mod:`models.diarize.cluster`).
+3. Clustering: average linkage for a known count, spectral clustering with an
+   eigengap count otherwise (see :mod:`models.diarize.cluster`); clusters whose
+   centroids are near-identical are merged.
 4. Resegmentation: every speech frame gets the speaker whose centroid is most
    similar to the windows covering it (not just the nearest window's label),
    then speaker runs shorter than ``min_speech_s`` are absorbed by a neighbour.
@@ -29,10 +31,10 @@ MEL_PER_VAD = vad.FRAME_S / 0.01  # 3.2 mel frames per VAD frame
 
 
 class ResemblyzerDiarizer:
-    name = "vad+resemblyzer+spectral@1"
+    name = "vad+resemblyzer+cluster@1"
     #: Windows used for clustering must be at least this much speech (all windows ≥ 0.5 vote in resegmentation).
     cluster_frac = 0.5
-    method = "spectral"
+    method = "auto"
 
     def diarize(self, audio: AudioData, options: DiarizeOptions) -> Diarization:
         labels = self.frame_labels(audio.mono(), options)

@@ -34,7 +34,7 @@ def speech_probabilities(samples: np.ndarray) -> np.ndarray:
     return np.concatenate(out)
 
 
-def speech_mask(probs: np.ndarray, *, onset: float = 0.3, offset: float = 0.15,
+def speech_mask(probs: np.ndarray, *, onset: float = 0.2, offset: float = 0.1,
                 min_pause_s: float = 0.25, min_speech_s: float = 0.2) -> np.ndarray:
     """Boolean speech mask from probabilities: hysteresis, pauses < ``min_pause_s`` bridged."""
     mask = np.zeros(probs.size, dtype=bool)
