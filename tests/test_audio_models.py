@@ -173,3 +173,16 @@ def test_normalise_text_for_wer():
     from flows.commands.eval_audio import normalise_text
 
     assert normalise_text("Good morning, Ravi! It's CSO-led.") == "good morning ravi its cso led"
+
+
+def test_pyannote_backend_names_its_extra_when_missing():
+    import importlib.util
+
+    from models.diarize import _load, get_diarizer
+    from pipeline.errors import MissingDependencyError
+
+    if importlib.util.find_spec("pyannote.audio") is not None:
+        pytest.skip("pyannote.audio is installed")
+    _load.cache_clear()
+    with pytest.raises(MissingDependencyError, match=r"dialoog\[pyannote\]"):
+        get_diarizer(DiarizeOptions(backend="pyannote"))

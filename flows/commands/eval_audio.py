@@ -11,7 +11,6 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import InputError, require
@@ -41,11 +40,12 @@ def normalise_text(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from models.speech import cached_asr, cached_diarization
+    from models.speech import cached_asr, cached_diarization, diarize_options
     from pipeline.audio.der import score
     from pipeline.audio.load import file_sha256, load_audio
     from pipeline.audio.rttm import read_rttm
     from pipeline.options import AudioOptions, DiarizeOptions, TranscribeOptions
+    from pipeline.types import Meeting
 
     if args.speakers is not None and args.speakers < 1:
         raise InputError("--speakers must be at least 1")
@@ -66,9 +66,7 @@ def run(args: argparse.Namespace) -> int:
     )
     audio = load_audio(args.audio, max_duration_s=options.max_duration_s)
     sha = file_sha256(args.audio)
-    dopts = options.diarize
-    if audio.channels == 2 and dopts.backend == "resemblyzer":
-        audio = replace(audio, samples=audio.samples.mean(axis=0, keepdims=True))
+    dopts = diarize_options(options.diarize, audio, Meeting(id=args.audio.stem))
     diar = cached_diarization(audio, sha, dopts, options, None)
     s = score(ref, diar.turns, collar=args.collar, uem=(0.0, audio.duration_s), uri=args.audio.stem)
     result = {"audio": str(args.audio), "diarizer": diar.diarizer, "collar_s": args.collar,

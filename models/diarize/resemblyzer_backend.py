@@ -35,10 +35,17 @@ class ResemblyzerDiarizer:
     #: Windows used for clustering must be at least this much speech (all windows ≥ 0.5 vote in resegmentation).
     cluster_frac = 0.5
     method = "auto"
+    #: A second speaker is added where its score is within this margin of the best (None = no overlap).
+    overlap_margin: float | None = None
+    overlap_min_s = 0.3
 
     def diarize(self, audio: AudioData, options: DiarizeOptions) -> Diarization:
+        self._second = None
         labels = self.frame_labels(audio.mono(), options)
-        return Diarization(turns_from_labels(labels), self.name)
+        turns = turns_from_labels(labels)
+        if self._second is not None:
+            turns = tuple(sorted(turns + turns_from_labels(self._second), key=lambda t: (t.start, t.speaker)))
+        return Diarization(turns, self.name)
 
     def frame_labels(self, samples: np.ndarray, options: DiarizeOptions) -> np.ndarray:
         """Speaker index per 32 ms frame (-1 = no speech)."""
@@ -73,7 +80,33 @@ class ResemblyzerDiarizer:
         scores = _frame_scores(emb @ cents.T, starts, win, mask.size)
         labels[mask] = np.argmax(scores[mask], axis=1)
         labels = smooth(labels, int(round(options.min_speech_s / vad.FRAME_S)) or 1)
-        return _relabel(labels)
+        if self.overlap_margin is not None and k > 1:
+            self._second = _overlap_labels(scores, labels, self.overlap_margin,
+                                           int(round(self.overlap_min_s / vad.FRAME_S)))
+        order = _relabel(labels)
+        if self._second is not None:
+            remap = {int(o): int(n) for o, n in zip(labels[labels >= 0], order[labels >= 0])}
+            self._second = np.array([remap.get(int(v), -1) if v >= 0 else -1 for v in self._second])
+        return order
+
+
+def _overlap_labels(scores: np.ndarray, labels: np.ndarray, margin: float, min_len: int) -> np.ndarray:
+    """Second speaker per frame where its score is within ``margin`` of the chosen one (-1 = none)."""
+    second = np.full(labels.size, -1, dtype=int)
+    speech = labels >= 0
+    if not speech.any():
+        return second
+    s = scores.copy()
+    rows = np.flatnonzero(speech)
+    top = s[rows, labels[rows]]
+    s[rows, labels[rows]] = -np.inf
+    alt = np.argmax(s[rows], axis=1)
+    close = s[rows, alt] >= top - margin
+    second[rows[close]] = alt[close]
+    for a, b, lab in _label_runs(second):
+        if lab >= 0 and b - a < min_len:
+            second[a:b] = -1
+    return second
 
 
 def _windows(mask: np.ndarray, n_mel: int, win: int, hop: int) -> tuple[np.ndarray, np.ndarray]:
