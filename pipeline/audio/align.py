@@ -11,6 +11,7 @@ different speakers that overlap in time stay overlapping utterances.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from pipeline.audio.segments import AsrResult, AsrSegment, SpeakerTurn
@@ -67,19 +68,26 @@ def align(asr: AsrResult, turns: Sequence[SpeakerTurn], *, gap_s: float = MERGE_
     if not groups:
         return _without_turns(asr, words)
     spans = [(g[0].start, max(t.end for t in g)) for g in groups]
+    starts = [a for a, _ in spans]                      # groups are in start order
+    longest = max(b - a for a, b in spans)
+    latest_end = []                                     # index of the group ending last among groups[:i+1]
+    for i, (_, b) in enumerate(spans):
+        latest_end.append(i if not latest_end or b >= spans[latest_end[-1]][1] else latest_end[-1])
     assigned: list[list[Word]] = [[] for _ in groups]
     for w in words:
+        lo, hi = bisect_left(starts, w.start - longest), bisect_right(starts, w.end)
         best, best_ov = -1, 0.0
-        for i, g in enumerate(groups):
-            if spans[i][0] > w.end or spans[i][1] < w.start:
+        for i in range(lo, hi):
+            if spans[i][1] < w.start:
                 continue
-            ov = sum(_overlap(w.start, w.end, t.start, t.end) for t in g)
+            ov = sum(_overlap(w.start, w.end, t.start, t.end) for t in groups[i])
             # ties (a word inside two overlapping turns) go to the later, interjecting turn
             if ov > 0 and ov >= best_ov - 1e-6:
                 best, best_ov = i, ov
         if best < 0:
             mid = (w.start + w.end) / 2
-            best = min(range(len(groups)), key=lambda i: _distance(mid, groups[i]))
+            near = ([latest_end[hi - 1]] if hi > 0 else []) + ([hi] if hi < len(groups) else [])
+            best = min(near, key=lambda i: _distance(mid, groups[i]))
         assigned[best].append(w)
     rows = []
     for g, ws, (s, e) in zip(groups, assigned, spans):
