@@ -79,12 +79,14 @@ def test_transcript_has_words_roles_and_audio_info(tmp_path, caplog):
 
 
 def test_naming_by_enrolment_uses_optimal_assignment():
-    spk = {"SPEAKER_00": np.array([1.0, 0.1, 0.0]), "SPEAKER_01": np.array([0.9, 0.5, 0.0]),
-           "SPEAKER_02": np.array([0.0, 0.0, 1.0])}
-    enrol = {"Sanne": np.array([1.0, 0.6, 0.0]), "Ravi": np.array([1.0, 0.0, 0.0])}
-    # greedy would give SPEAKER_00 to Sanne? No: optimal total similarity pairs 00→Ravi, 01→Sanne
+    enrol = {"Sanne": np.array([1.0, 0.0, 0.0]), "Ravi": np.array([0.0, 1.0, 0.0])}
+    spk = {"SPEAKER_00": np.array([0.70, 0.66, 0.27]),    # a bit more like Sanne than Ravi
+           "SPEAKER_01": np.array([0.66, 0.05, 0.75]),    # clearly not Ravi
+           "SPEAKER_02": np.array([0.0, 0.0, 1.0])}       # nobody enrolled
+    # greedy (best pair first) would give SPEAKER_00 → Sanne and leave SPEAKER_01 unmatched;
+    # the optimal one-to-one assignment gives each enrolled voice a speaker
     mapping = match_by_enrolment(spk, enrol)
-    assert mapping == {"SPEAKER_00": "Ravi", "SPEAKER_01": "Sanne"}     # SPEAKER_02 matches nobody
+    assert mapping == {"SPEAKER_00": "Ravi", "SPEAKER_01": "Sanne"}
     utts = (Utterance("u0001", "SPEAKER_01", 0, 1, "hi"), Utterance("u0002", "SPEAKER_02", 1, 2, "hm"))
     named, meeting = apply_names(utts, MEETING, mapping)
     assert [(u.speaker, u.role) for u in named] == [("Sanne", "buyer"), ("SPEAKER_02", "unknown")]
