@@ -186,3 +186,27 @@ def test_pyannote_backend_names_its_extra_when_missing():
     _load.cache_clear()
     with pytest.raises(MissingDependencyError, match=r"dialoog\[pyannote\]"):
         get_diarizer(DiarizeOptions(backend="pyannote"))
+
+
+def test_numpy_mel_and_encoder_match_resemblyzer():
+    pytest.importorskip("resemblyzer")
+    pytest.importorskip("librosa")
+    import warnings
+
+    import torch
+
+    from models.diarize.embed import embed_windows, mel_frames
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from resemblyzer import VoiceEncoder
+        from resemblyzer.audio import wav_to_mel_spectrogram
+    rng = np.random.default_rng(0)
+    x = (0.1 * rng.standard_normal(16000 * 3) + tone(3.0, 16000, 180.0)).astype(np.float32)
+    ours, theirs = mel_frames(x), wav_to_mel_spectrogram(x)
+    assert ours.shape == theirs.shape
+    assert np.allclose(ours, theirs, rtol=1e-3, atol=1e-4)
+    starts = np.array([0, 50, 100])
+    with torch.no_grad():
+        ref = VoiceEncoder("cpu", verbose=False)(torch.from_numpy(np.stack([theirs[s:s + 150] for s in starts]))).numpy()
+    assert np.allclose((embed_windows(ours, starts, 150) * ref).sum(axis=1), 1.0, atol=1e-4)
