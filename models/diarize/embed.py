@@ -1,11 +1,12 @@
 """Speaker embeddings with resemblyzer's bundled encoder (d-vectors, 256 dims).
 
 The encoder's weights come from the ``resemblyzer`` package (``pretrained.pt``),
-but neither resemblyzer nor librosa is imported: the 40-band mel spectrogram is
-computed here with numpy (the same as ``librosa.feature.melspectrogram`` with
-resemblyzer's settings; a test checks they agree) and the 3-layer LSTM is a
-plain torch module.  That saves several seconds of imports and JIT compilation
-per process, which matters for short recordings.
+but neither resemblyzer, librosa nor torch is imported: the 40-band mel
+spectrogram is computed here with numpy (the same as
+``librosa.feature.melspectrogram`` with resemblyzer's settings), the weights are
+read from the legacy torch file by :mod:`models.diarize.torch_legacy`, and the
+3-layer LSTM runs in numpy (a test checks all three against resemblyzer).  That
+saves seconds of imports and JIT compilation and a few hundred MB per process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import MissingDependencyError, require
+from pipeline.errors import MissingDependencyError
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +37,63 @@ def weights_path() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "pretrained.pt"
 
 
+class VoiceEncoder:
+    """resemblyzer's encoder in numpy: LSTM 40→256 (3 layers), linear 256→256, ReLU, L2 norm."""
+
+    def __init__(self, state: dict[str, np.ndarray]) -> None:
+        self.layers = [
+            (state[f"lstm.weight_ih_l{i}"].T.astype(np.float32).copy(),
+             state[f"lstm.weight_hh_l{i}"].T.astype(np.float32).copy(),
+             (state[f"lstm.bias_ih_l{i}"] + state[f"lstm.bias_hh_l{i}"]).astype(np.float32))
+            for i in range(3)
+        ]
+        self.w = state["linear.weight"].T.astype(np.float32).copy()
+        self.b = state["linear.bias"].astype(np.float32)
+
+    def __call__(self, mels: np.ndarray) -> np.ndarray:
+        """Embeddings (batch × 256) of mel windows (batch × frames × 40)."""
+        # The recurrence is many small matrix products: threaded BLAS only adds
+        # synchronisation (30× slower on a busy 2-core machine), so run it on one thread.
+        with _one_blas_thread():
+            return self._forward(mels)
+
+    def _forward(self, mels: np.ndarray) -> np.ndarray:
+        x = np.asarray(mels, dtype=np.float32)
+        n, steps, _ = x.shape
+        h = np.zeros((n, 256), np.float32)
+        for layer, (w_ih, w_hh, bias) in enumerate(self.layers):
+            xp = (x.reshape(n * steps, -1) @ w_ih + bias).reshape(n, steps, 1024)
+            h = np.zeros((n, 256), np.float32)
+            c = np.zeros((n, 256), np.float32)
+            seq = np.empty((n, steps, 256), np.float32) if layer < 2 else None
+            for t in range(steps):
+                g = xp[:, t] + h @ w_hh
+                i, f, o = (0.5 + 0.5 * np.tanh(0.5 * g[:, k * 256:(k + 1) * 256]) for k in (0, 1, 3))
+                c = f * c + i * np.tanh(g[:, 512:768])
+                h = o * np.tanh(c)
+                if seq is not None:
+                    seq[:, t] = h
+            x = seq if seq is not None else x
+        raw = np.maximum(h @ self.w + self.b, 0.0)
+        return raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-9)
+
+
+def _one_blas_thread():
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 @functools.lru_cache(maxsize=1)
-def voice_encoder():
-    """resemblyzer's encoder (LSTM 40→256 ×3, linear 256→256, ReLU, L2 norm) on CPU, loaded once."""
-    torch = require("torch", "audio", "torch")
+def voice_encoder() -> VoiceEncoder:
+    """The encoder with resemblyzer's weights (read without torch), loaded once."""
+    from models.diarize.torch_legacy import load_state
 
-    class VoiceEncoder(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = torch.nn.LSTM(N_MELS, 256, 3, batch_first=True)
-            self.linear = torch.nn.Linear(256, 256)
-
-        def forward(self, mels):
-            _, (hidden, _) = self.lstm(mels)
-            raw = torch.relu(self.linear(hidden[-1]))
-            return raw / torch.norm(raw, dim=1, keepdim=True).clamp_min(1e-9)
-
-    enc = VoiceEncoder()
-    state = torch.load(weights_path(), map_location="cpu", weights_only=False)["model_state"]
-    enc.load_state_dict({k: v for k, v in state.items() if k.split(".")[0] in ("lstm", "linear")})
-    return enc.eval()
+    return VoiceEncoder(load_state(weights_path()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -101,10 +139,8 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     return out
 
 
-def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 128) -> np.ndarray:
+def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 256) -> np.ndarray:
     """Embeddings (len(starts) × 256, L2-normed) of mel windows ``mel[s:s+n_frames]``."""
-    import torch
-
     enc = voice_encoder()
     if len(starts) == 0:
         return np.zeros((0, 256), np.float32)
@@ -113,11 +149,9 @@ def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int
         mel = np.concatenate([mel, np.zeros((pad, mel.shape[1]), mel.dtype)])
     out = []
     idx = np.arange(n_frames)
-    with torch.no_grad():
-        for i in range(0, len(starts), batch):
-            s = starts[i:i + batch]
-            x = torch.from_numpy(np.ascontiguousarray(mel[s[:, None] + idx[None, :]]))
-            out.append(enc(x).numpy())
+    for i in range(0, len(starts), batch):
+        s = starts[i:i + batch]
+        out.append(enc(mel[s[:, None] + idx[None, :]]))
     return np.concatenate(out).astype(np.float32)
 
 
