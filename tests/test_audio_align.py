@@ -88,3 +88,22 @@ def test_inputs_are_not_mutated():
     asr = _asr(seg)
     align(asr, turns)
     assert turns == [SpeakerTurn("A", 0.0, 1.0)] and asr.segments == (seg,)
+
+
+def test_kmeans_and_clustering_separate_obvious_groups():
+    import numpy as np
+
+    from models.diarize.cluster import cluster, kmeans
+
+    rng = np.random.default_rng(0)
+    a = rng.normal([1, 0, 0], 0.05, (40, 3))
+    b = rng.normal([0, 1, 0], 0.05, (30, 3))
+    c = rng.normal([0, 0, 1], 0.05, (20, 3))
+    x = np.vstack([a, b, c])
+    truth = np.repeat([0, 1, 2], [40, 30, 20])
+    for labels in (kmeans(x, 3), cluster(x), cluster(x, num_speakers=3), cluster(x, method="spectral")):
+        # same partition up to renaming
+        assert len(set(zip(labels, truth))) == 3 and len(set(labels)) == 3
+    assert len(set(cluster(x, num_speakers=2))) == 2
+    assert len(set(cluster(x, max_k=1))) == 1
+    assert cluster(np.zeros((0, 3))).size == 0

@@ -58,13 +58,36 @@ def cluster(emb: np.ndarray, *, num_speakers: int | None = None, min_k: int = 1,
         lab, k = _ahc(x, min_k=k, max_k=k)
     else:
         k, vecs = _spectral_count(x, min_k=max(2, min_k), max_k=max(2, max_k))
-        from sklearn.cluster import KMeans
-
-        lab = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vecs)
+        lab = kmeans(vecs, k, seed=seed)
     cents = centroids(x, lab, k)
     labels = np.argmax(emb @ cents.T, axis=1)
     labels = _merge_similar(emb, labels, k, min_k)
     return _relabel_by_first(labels)
+
+
+def kmeans(x: np.ndarray, k: int, *, n_init: int = 10, iters: int = 100, seed: int = 0) -> np.ndarray:
+    """Plain k-means with k-means++ seeding, best of ``n_init`` runs (numpy only; sklearn's import is slow)."""
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    best, best_inertia = np.zeros(n, dtype=int), np.inf
+    for _ in range(n_init):
+        cents = [x[rng.integers(n)]]
+        for _ in range(1, k):
+            d = np.min(((x[:, None, :] - np.array(cents)[None]) ** 2).sum(-1), axis=1)
+            total = d.sum()
+            cents.append(x[rng.choice(n, p=d / total)] if total > 0 else x[rng.integers(n)])
+        c = np.array(cents)
+        for _ in range(iters):
+            dist = ((x[:, None, :] - c[None]) ** 2).sum(-1)
+            lab = np.argmin(dist, axis=1)
+            new = np.array([x[lab == j].mean(axis=0) if np.any(lab == j) else c[j] for j in range(k)])
+            if np.allclose(new, c):
+                break
+            c = new
+        inertia = float(((x - c[lab]) ** 2).sum())
+        if inertia < best_inertia:
+            best, best_inertia = lab, inertia
+    return best
 
 
 #: Average-linkage cosine distance at which agglomerative clustering stops merging.
