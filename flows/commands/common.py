@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from pipeline.options import AnalyzeOptions, AudioOptions, DiarizeOptions, TagOptions, TranscribeOptions
+from pipeline.options import AnalyzeOptions, AudioOptions, DiarizeOptions, IngestOptions, TagOptions, TranscribeOptions
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
 
 
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -36,6 +46,11 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--no-cache", action="store_true", help="transcribe again even if a cached result exists")
     a.add_argument("--cache-dir", help="where transcriptions are cached (default ~/.cache/dialoog)")
     a.add_argument("--allow-download", action="store_true", help="allow downloading models from the Hugging Face hub")
+    lim = p.add_argument_group("limits")
+    lim.add_argument("--max-input-mb", type=_positive_float, default=IngestOptions().max_bytes / 1e6, metavar="MB",
+                     help="refuse transcript files larger than this (default %(default).0f MB)")
+    lim.add_argument("--max-duration-min", type=_positive_float, default=AudioOptions().max_duration_s / 60, metavar="MIN",
+                     help="refuse recordings longer than this (default %(default).0f min)")
 
 
 def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) -> AnalyzeOptions:
@@ -55,7 +70,9 @@ def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) ->
         language=args.lang, roles=tuple(args.role), meeting_id=meeting_id, pilot=args.pilot,
         report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise,
         tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
-        audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache),
+        ingest=IngestOptions(max_bytes=int(args.max_input_mb * 1e6)),
+        audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+                           max_duration_s=args.max_duration_min * 60),
     )
 
 
