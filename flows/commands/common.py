@@ -29,6 +29,9 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--rubric", metavar="FILE", help="your own lesson rubric (TOML), instead of the shipped one")
     g.add_argument("--pseudonymise", action="store_true",
                    help="replace participant names (and names mentioned in the text) in every output")
+    g.add_argument("--pseudonym-map", metavar="FILE_OR_DIR",
+                   help="with --pseudonymise: also write the name -> pseudonym mapping to this owner-only file "
+                   "(a folder: one <meeting-id>.pseudonyms.json per meeting); it never goes into the reports")
     g.add_argument("--tagger", default="rules", choices=("rules", "transformers"), help="tagger backend (default: offline rules + small models)")
     g.add_argument("--tagger-model", metavar="NAME_OR_PATH", help="transformers model for --tagger transformers")
     a = p.add_argument_group("audio (recordings only)")
@@ -68,7 +71,8 @@ def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) ->
     )
     return AnalyzeOptions(
         language=args.lang, roles=tuple(args.role), meeting_id=meeting_id, pilot=args.pilot,
-        report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise,
+        report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise or bool(args.pseudonym_map),
+        pseudonym_map=args.pseudonym_map,
         tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
         ingest=IngestOptions(max_bytes=int(args.max_input_mb * 1e6)),
         audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache,
