@@ -31,11 +31,13 @@ def ensure_dir(path: str | Path) -> Path:
     while not q.exists() and q != q.parent:
         missing.append(q)
         q = q.parent
+    if not q.is_dir():
+        from pipeline.errors import InputError
+
+        raise InputError("exists and is not a folder", path=q, hint="choose another output folder (--out)")
     for d in reversed(missing):
         with contextlib.suppress(FileExistsError):
             d.mkdir(mode=DIR_MODE)
-    if not p.is_dir():
-        raise NotADirectoryError(f"{p} exists and is not a folder")
     return p
 
 
