@@ -52,6 +52,24 @@ ROLE_LABELS = {
 _MACHINE_LABEL = re.compile(r"^(?:speaker|spk|spreker|guest|gast|unknown|onbekend)?[\s_-]*\d*$", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _WORD_CHARS = r"[^\W_]"
+#: A capitalised word after one of these is a surname ("Mr. Gupta", "mevrouw Jansen").
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mevrouw", "meneer", "mevr",
+                     "dhr", "heer", "shri", "sri", "smt", "kumari"})
+#: First words of the pseudonyms themselves: never taken for a name.
+_LABEL_WORDS = frozenset({"Buyer", "Supplier", "CSO", "Union", "Other", "Speaker", "Person", "Participant", "Organisation"})
+_TITLE_SURNAME = re.compile(
+    rf"(?<!{_WORD_CHARS})(?:{'|'.join(sorted(_TITLES))})\.?[ \t]+([A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*)", re.IGNORECASE)
+
+
+def title_surnames(texts: Iterable[str]) -> frozenset[str]:
+    """Capitalised words written after a title ("Mr. Gupta", "mevrouw Jansen"), lower case."""
+    found: set[str] = set()
+    for text in texts:
+        for m in _TITLE_SURNAME.finditer(text):
+            word = m.group(1)
+            if word[:1].isupper() and word.upper() != word and word not in _LABEL_WORDS:
+                found.add(word.lower())
+    return frozenset(found)
 
 
 def _read_list(name: str) -> frozenset[str]:
@@ -88,13 +106,15 @@ def _split_possessive(token: str) -> tuple[str, str]:
 class _Replacer:
     """Replaces known names (and listed first names) in text, in one pass."""
 
-    def __init__(self, names: dict[str, str], *, name_list: bool, person_labels: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, str], *, name_list: bool, person_labels: dict[str, str],
+                 surnames: frozenset[str] = frozenset()) -> None:
         # names: lower-case name or name part -> pseudonym
         self.names = names
         self.name_list = name_list
         self.persons = person_labels  # lower-case first name -> "Person N" (grows as met)
         self.stop = common_words()
         self.listed = first_names() if name_list else frozenset()
+        self.surnames = surnames - frozenset(names)
         alternatives = sorted(names, key=len, reverse=True)
         if alternatives:
             body = "|".join(r"\s+".join(re.escape(part) for part in a.split()) for a in alternatives)
@@ -129,7 +149,8 @@ class _Replacer:
             m = tokens[i]
             word, poss = _split_possessive(m.group(0))
             key = word.lower()
-            if not _is_capitalised(word) or key not in self.listed or key in self.stop or key in self.names:
+            listed = key in self.listed or key in self.surnames
+            if not _is_capitalised(word) or not listed or key in self.stop or key in self.names or word in _LABEL_WORDS:
                 i += 1
                 continue
             label = self.persons.get(key)
@@ -158,7 +179,7 @@ class _Replacer:
             return text
         if self._known is not None:
             text = self._known.sub(self._known_sub, text)
-        if self.listed:
+        if self.listed or self.surnames:
             text = self._mentions(text)
         return text
 
@@ -323,7 +344,9 @@ def pseudonymise_with_map(
     orgs = _organisation_labels(meeting) if organisations else {}
     names = _build_names(transcript, by_speaker, by_participant, orgs)
     persons: dict[str, str] = {}
-    replace = _Replacer(names, name_list=name_list, person_labels=persons)
+    texts = [u.text for u in transcript.utterances] + [meeting.notes]
+    surnames = title_surnames(texts) if name_list else frozenset()
+    replace = _Replacer(names, name_list=name_list, person_labels=persons, surnames=surnames - common_words())
 
     utterances = tuple(
         dataclasses.replace(

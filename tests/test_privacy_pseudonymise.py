@@ -152,6 +152,17 @@ def test_names_without_manifest_from_speaker_labels():
     assert "bent" in out.utterances[0].text
 
 
+def test_surname_after_a_title_is_a_person():
+    t = Transcript(meeting=Meeting(id="m"), utterances=(
+        _u(1, "A", 0, "Mr. Gupta and mevrouw Jansen met Dr Okonkwo. MR. ABC stays.", "unknown"),
+        _u(2, "B", 5, "Gupta agreed.", "unknown"),
+    ))
+    out = pseudonymise(t)
+    assert out.utterances[0].text == "Mr. Person 1 and mevrouw Person 2 met Dr Person 3. MR. ABC stays."
+    # once known as a surname, the name is replaced without the title too
+    assert out.utterances[1].text == "Person 1 agreed."
+
+
 def test_empty_transcript():
     t = Transcript(meeting=Meeting(id="m"), utterances=())
     assert pseudonymise(t) == t
