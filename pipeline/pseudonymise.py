@@ -53,12 +53,13 @@ _MACHINE_LABEL = re.compile(r"^(?:speaker|spk|spreker|guest|gast|unknown|onbeken
 _NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 _WORD_CHARS = r"[^\W_]"
 #: A capitalised word after one of these is a surname ("Mr. Gupta", "mevrouw Jansen").
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "mevrouw", "meneer", "mevr",
-                     "dhr", "heer", "shri", "sri", "smt", "kumari"})
+_TITLE_ABBREVIATIONS = ("mr", "mrs", "ms", "mx", "dr", "prof", "mevr", "dhr", "smt")   # may end in "."
+_TITLE_WORDS = ("miss", "sir", "mevrouw", "meneer", "heer", "shri", "sri", "kumari")  # never end in "."
 #: First words of the pseudonyms themselves: never taken for a name.
 _LABEL_WORDS = frozenset({"Buyer", "Supplier", "CSO", "Union", "Other", "Speaker", "Person", "Participant", "Organisation"})
 _TITLE_SURNAME = re.compile(
-    rf"(?<!{_WORD_CHARS})(?:{'|'.join(sorted(_TITLES))})\.?[ \t]+([A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*)", re.IGNORECASE)
+    rf"(?<!{_WORD_CHARS})(?:(?:{'|'.join(_TITLE_ABBREVIATIONS)})\.?|{'|'.join(_TITLE_WORDS)})"
+    rf"[ \t]+([A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*)", re.IGNORECASE)
 
 
 def title_surnames(texts: Iterable[str]) -> frozenset[str]:

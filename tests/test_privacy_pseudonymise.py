@@ -159,6 +159,8 @@ def test_surname_after_a_title_is_a_person():
     ))
     out = pseudonymise(t)
     assert out.utterances[0].text == "Mr. Person 1 and mevrouw Person 2 met Dr Person 3. MR. ABC stays."
+    t2 = Transcript(meeting=Meeting(id="m"), utterances=(_u(1, "A", 0, "It is in order, madam. We passed. Sir, Yes.", "unknown"),))
+    assert pseudonymise(t2).utterances[0].text == "It is in order, madam. We passed. Sir, Yes."
     # once known as a surname, the name is replaced without the title too
     assert out.utterances[1].text == "Person 1 agreed."
 
