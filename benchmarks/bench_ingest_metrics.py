@@ -23,9 +23,10 @@ WORDS = ("we would like to understand how the training could work for your worke
 
 
 def ts(t: float) -> str:
-    h, rem = divmod(t, 3600)
-    m, s = divmod(rem, 60)
-    return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+    ms = round(t * 1000)
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    return f"{h:02d}:{m:02d}:{rem // 1000:02d}.{rem % 1000:03d}"
 
 
 def make_vtt(hours: float, seed: int = 1) -> str:
@@ -58,6 +59,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
+    import logging
+
+    logging.disable(logging.WARNING)  # the generated speakers have no roles; that warning is expected
     from pipeline.ingest import read_transcript
     from pipeline.metrics import compute_metrics
 

@@ -129,8 +129,6 @@ def resolve_input(path: str | Path, options: AnalyzeOptions = AnalyzeOptions()) 
 
 def load_transcript(inp: MeetingInput, options: AnalyzeOptions = AnalyzeOptions()) -> Transcript:
     """Read the transcript, or transcribe and diarize the recording; roles assigned."""
-    from pipeline.manifest import assign_roles
-
     if inp.kind == "audio":
         from models.speech import transcribe_meeting
 
@@ -139,12 +137,10 @@ def load_transcript(inp: MeetingInput, options: AnalyzeOptions = AnalyzeOptions(
             audio = dataclasses.replace(
                 audio, transcribe=dataclasses.replace(audio.transcribe, language=inp.meeting.language)
             )
-        transcript = transcribe_meeting(inp.path, inp.meeting, audio)
-    else:
-        from pipeline.ingest import read_transcript
+        return transcribe_meeting(inp.path, inp.meeting, audio)
+    from pipeline.ingest import read_transcript
 
-        transcript = read_transcript(inp.path, inp.meeting, options.ingest)
-    return assign_roles(transcript)
+    return read_transcript(inp.path, inp.meeting, options.ingest)
 
 
 def _with_language(transcript: Transcript, language: str) -> Transcript:

@@ -148,6 +148,8 @@ class Cue(_ToDict):
     start: float
     end: float
     text: str
+    #: Word timings where the format has them (Whisper / dialoog JSON).
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
