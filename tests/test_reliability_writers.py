@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("pipeline", "models", "flows")
 WRITE_METHODS = {"write_text", "write_bytes", "to_csv", "to_parquet", "to_excel", "to_json", "to_html",
                  "savefig", "to_disk", "write_image", "write_html", "save"}
+RETURN_TEXT = {"to_csv", "to_json", "to_html"}
 WRITE_FUNCS = {"dump", "save", "savez", "savez_compressed", "copyfile", "copy", "copy2", "copytree", "move"}
 #: module path -> reason the writes in it are safe without atomic_path.
 ALLOWED: dict[str, str] = {
@@ -51,7 +52,10 @@ def _writes(tree: ast.AST):
         hit = _is_write_open(node)
         if isinstance(func, ast.Attribute):
             if func.attr in WRITE_METHODS and func.attr != "save":
-                hit = True
+                # pandas' to_csv()/to_json()/to_html() without a target return a string
+                returns_text = func.attr in RETURN_TEXT and not node.args and not any(
+                    kw.arg in {"path_or_buf", "buf", "path"} for kw in node.keywords)
+                hit = not returns_text
             # joblib.dump / json.dump(fh) / np.save / shutil.copy*: only with a module receiver
             if isinstance(func.value, ast.Name) and func.value.id in {"joblib", "np", "numpy", "shutil", "pickle", "torch"} \
                     and func.attr in WRITE_FUNCS:
@@ -91,5 +95,7 @@ def test_the_check_catches_a_plain_write(tmp_path):
     code = "def f(p):\n    with open(p, 'w') as fh:\n        fh.write('x')\n    p.write_text('y')\n"
     hits = [c for s, c in _writes(ast.parse(code)) if not _uses_atomic(s)]
     assert len(hits) == 2
+    assert not list(_writes(ast.parse("def h(df):\n    return df.to_csv(index=False)\n")))
+    assert len(list(_writes(ast.parse("def h(df, p):\n    df.to_csv(p)\n")))) == 1
     ok = "def g(p):\n    with atomic_path(p) as tmp:\n        open(tmp, 'w').write('x')\n"
     assert not [c for s, c in _writes(ast.parse(ok)) if not _uses_atomic(s)]
