@@ -13,8 +13,8 @@
   by ``Person 1``, ``Person 2`` …;
 * the source file: only its (pseudonymised) file name is kept, never the folder
   path (a home folder or a meeting folder often carries a name);
-* the meeting id, when it contains a participant's name, by ``meeting-<hash>``
-  (deterministic, so a resumed batch finds the same id);
+* not the meeting id: reports are filed, resumed and stored under it, so a
+  warning asks the user to choose a neutral id when it contains a name;
 * optionally (``organisations=True``) the buying and supplying organisations.
 
 The mapping (real name -> pseudonym) never enters the transcript; callers that
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import logging
 import re
@@ -268,17 +267,15 @@ def _build_names(
     return names
 
 
-def _pseudo_id(meeting_id: str, names: dict[str, str]) -> str:
+def id_has_name(meeting_id: str, names: Iterable[str]) -> bool:
+    """Whether a meeting id contains one of ``names`` (lower case) as a word."""
     lowered = meeting_id.lower()
-    tokens = {t.lower() for t in re.split(r"[^\w]+|_", meeting_id) if t}
-    hit = any(
+    tokens = {t for t in re.split(r"[\W_]+", lowered) if t}
+    return any(
         (" " not in key and key in tokens) or (" " in key and key.replace(" ", "-") in lowered)
         for key in names
         if len(key) >= 3 and key not in common_words()
     )
-    if not hit:
-        return meeting_id
-    return "meeting-" + hashlib.sha256(meeting_id.encode("utf-8")).hexdigest()[:10]
 
 
 def _pseudo_filename(path: str, replace: _Replacer, names: dict[str, str]) -> str:
@@ -373,7 +370,6 @@ def pseudonymise_with_map(
     )
     new_meeting = dataclasses.replace(
         meeting,
-        id=_pseudo_id(meeting.id, names),
         company=orgs.get(meeting.company, meeting.company),
         supplier=orgs.get(meeting.supplier, meeting.supplier),
         participants=participants,
@@ -393,8 +389,10 @@ def pseudonymise_with_map(
     for first, label in persons.items():
         mapping.setdefault(first.title(), label)
     mapping.update({org: label for org, label in orgs.items()})
-    if new_meeting.id != meeting.id:
-        mapping[meeting.id] = new_meeting.id
+    if id_has_name(meeting.id, names):
+        # Reports are filed, resumed and stored under the id, so it is kept; the user is told.
+        log.warning("meeting id of %s contains a participant's name and is kept as it is: "
+                    "give the meeting a neutral id (id: in meeting.yaml, or --meeting-id)", new_meeting.source or "a meeting")
     log.info("pseudonymised %d speakers, %d participants, %d people mentioned",
              len(by_speaker), len(meeting.participants), len(persons))
     return result, mapping

@@ -93,12 +93,15 @@ def test_words_tags_notes_source_and_audio_path():
     assert out.audio.path == "call-buyer-1.m4a"  # file name only, no folders
 
 
-def test_meeting_id_kept_unless_it_carries_a_name():
+def test_meeting_id_is_kept_with_a_warning_when_it_carries_a_name(caplog):
     assert pseudonymise(_transcript()).meeting.id == "companyB-call1"
+    assert not caplog.records
     t = _transcript()
     t2 = Transcript(meeting=_meeting(id="sanne-rajesh-2021"), utterances=t.utterances)
-    a, b = pseudonymise(t2).meeting.id, pseudonymise(t2).meeting.id
-    assert a == b and a.startswith("meeting-") and "sanne" not in a
+    assert pseudonymise(t2).meeting.id == "sanne-rajesh-2021"  # reports are filed under it
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "neutral id" in warnings[0].getMessage()
+    assert "sanne" not in warnings[0].getMessage().lower()
 
 
 def test_organisations_only_when_asked():

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .runner import run_cli
 
@@ -22,7 +23,7 @@ XSS = [
     "javascript:alert('xss-3')",
     "<img src=x onerror=alert('xss-4')>",
     "</title><svg onload=alert('xss-5')>",
-    "{{7*7}}${7*7}<!--",
+    "{{7*7}}${7*7}<!-- x",
 ]
 
 
@@ -74,17 +75,11 @@ def _hostile_meeting(root: Path) -> Path:
         speaker = "Sanne" if i % 2 == 0 else f"Eve {payload}"
         cues.append(f"{i + 1}\n00:00:{start:02d}.000 --> 00:00:{start + 4:02d}.000\n<v {speaker}>What about {payload}? Why?</v>\n")
     (folder / name).write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
-    manifest = (
-        "id: hostile\n"
-        f"pilot: \"{XSS[0]}\"\n"
-        f"company: '{XSS[2]}'\n"
-        f"supplier: \"{XSS[3]}\"\n"
-        f"transcript: \"{name}\"\n"
-        "participants:\n"
-        "  - name: Sanne\n    role: buyer\n"
-        f"    function: \"{XSS[4]}\"\n"
-        f"notes: '{XSS[1]}'\n"
-    )
+    manifest = yaml.safe_dump({
+        "id": "hostile", "pilot": XSS[0], "company": XSS[2], "supplier": XSS[3], "transcript": name,
+        "participants": [{"name": "Sanne", "role": "buyer", "function": XSS[4], "organisation": XSS[5]}],
+        "notes": XSS[1],
+    }, allow_unicode=True)
     (folder / "meeting.yaml").write_text(manifest, encoding="utf-8")
     return folder
 
