@@ -137,8 +137,24 @@ def transcript_cases(root: Path) -> list[Case]:
         Case("huge single line over the limit", _file(t, "huge.txt", "A: " + "word " * 400_000), "error",
              ("large", "size", "limit", "max-input-mb", "MB"), "huge.txt", args=("--max-input-mb", "1"), kind="limit"),
         Case("no such file", t / "missing.vtt", "error", ("no such", "not found", "exist"), "missing.vtt"),
+        Case("pipe named .vtt", _fifo(t / "pipe.vtt"), "error", ("regular file", "pipe"), "pipe.vtt"),
+        Case("symlink to /dev/zero", _symlink(t / "zero.vtt", "/dev/zero"), "error", ("regular file", "device"), "zero.vtt"),
     ]
     return cases
+
+
+def _fifo(path: Path) -> Path:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    return path
+
+
+def _symlink(path: Path, target: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+    return path
 
 
 def manifest_cases(root: Path) -> list[Case]:
