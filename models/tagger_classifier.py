@@ -1,0 +1,138 @@
+"""The small trained tagger classifiers (open/closed questions, reflections).
+
+Trained by ``scripts/train_taggers.py`` on AnnoMI (see
+``models/taggers/MODEL_CARD.md``): TF-IDF word and character n-grams plus a few
+context features, logistic regression.  The artifact is one joblib file;
+scikit-learn is imported when it is loaded.  The feature functions here are the
+single definition both training and inference use.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.errors import ModelNotAvailableError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
+QUESTION_MODEL = "annomi-questions-lr@1"
+REFLECTION_MODEL = "annomi-reflections-lr@1"
+
+_SENT = re.compile(r"(?<=[.?!])\s+")
+_WORD = re.compile(r"[a-z']+")
+_STOP = frozenset(
+    "i you the a an and to of it that is was in for on be have do so my me your it's i'm just "
+    "like um uh yeah know but not with this what are they he she we at as or if".split()
+)
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in _SENT.split(text.strip()) if p.strip()]
+
+
+def mark_sentences(text: str) -> str:
+    """The text with a ``__F_<first word>`` marker before each sentence."""
+    out = []
+    for s in _sentences(text):
+        first = s.split()[0].lower().strip(",.-—\"'")
+        out.append(f"__F_{first} {s}")
+    return " ".join(out)
+
+
+def question_focus(text: str) -> str:
+    """The question sentences of a turn (those with "?", else the last one), marked."""
+    sents = _sentences(text)
+    qs = [s for s in sents if "?" in s] or sents[-1:]
+    return mark_sentences(" ".join(qs))
+
+
+def context_features(text: str, prev: str) -> list[float]:
+    """Overlap with the other speaker's previous turn, "?", length."""
+    a = set(_WORD.findall(text.lower())) - _STOP
+    b = set(_WORD.findall(prev.lower())) - _STOP
+    overlap = len(a & b) / max(1, len(a))
+    n = min(len(text.split()), 60) / 60
+    return [3.0 * overlap, 3.0 * float("?" in text), 3.0 * n, 3.0 * float(text.strip().endswith("?"))]
+
+
+def question_input(text: str, hint: str = "") -> str:
+    """Model input for open/closed: the question sentences plus the rules' verdict tokens."""
+    return f"{question_focus(text)} {hint}".strip()
+
+
+def reflection_input(text: str, hint: str = "") -> str:
+    """Model input for reflections: the marked turn plus the rules' tokens."""
+    return f"{mark_sentences(text)} {hint}".strip()
+
+
+class TaggerClassifier(Protocol):
+    """What the tagger needs from a trained classifier (``hints``: rule tokens, see
+    :meth:`pipeline.tagging.rule_facts.RuleFacts.question_hint`)."""
+
+    def open_proba(self, texts: Sequence[str], hints: Sequence[str]) -> list[float]: ...
+
+    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str], hints: Sequence[str]) -> list[float]: ...
+
+    def complex_proba(self, texts: Sequence[str]) -> list[float]: ...
+
+    @property
+    def reflection_threshold(self) -> float: ...
+
+
+class SklearnTaggerClassifier:
+    """The joblib artifact: three scikit-learn (vectorizer, model) pairs."""
+
+    def __init__(self, bundle: dict) -> None:
+        self._b = bundle
+        self.reflection_threshold = float(bundle.get("reflection_threshold", 0.5))
+        self.meta = bundle.get("meta", {})
+
+    @staticmethod
+    def _proba(vec, model, X, positive: str) -> list[float]:
+        idx = list(model.classes_).index(positive)
+        return [float(p[idx]) for p in model.predict_proba(X)]
+
+    def open_proba(self, texts: Sequence[str], hints: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        vec, model = self._b["question"]
+        X = vec.transform([question_input(t, h) for t, h in zip(texts, hints)])
+        return self._proba(vec, model, X, "open")
+
+    def reflection_proba(self, texts: Sequence[str], prev: Sequence[str], hints: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        import numpy as np
+        import scipy.sparse as sp
+
+        vec, model = self._b["reflection"]
+        X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
+                       sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
+        return self._proba(vec, model, X, True)
+
+    def complex_proba(self, texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
+        vec, model = self._b["reflection_kind"]
+        return self._proba(vec, model, vec.transform([mark_sentences(t) for t in texts]), "complex")
+
+
+@functools.lru_cache(maxsize=4)
+def load_tagger_classifier(path: str | None = None) -> SklearnTaggerClassifier:
+    """Load (once) the trained artifact; :class:`ModelNotAvailableError` if it is missing."""
+    p = Path(path) if path else DEFAULT_PATH
+    if not p.is_file():
+        raise ModelNotAvailableError(
+            f"tagger model {p} not found — run: python scripts/train_taggers.py "
+            "(needs ../shared/data/annomi/annomi_train.csv), or use the rules only"
+        )
+    import joblib
+
+    log.debug("loading tagger classifier %s", p)
+    return SklearnTaggerClassifier(joblib.load(p))

@@ -1,0 +1,1 @@
+"""Inline CSS and JavaScript of the HTML reports (embedded, never linked)."""

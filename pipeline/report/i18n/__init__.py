@@ -1,0 +1,1 @@
+"""UI strings of the reports, one TOML file per language (``en.toml``, ``nl.toml``)."""

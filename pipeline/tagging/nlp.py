@@ -1,0 +1,125 @@
+"""The spaCy pipelines of the taggers: a blank ``en``/``nl`` pipeline, the
+sentencizer, and the ``dialoog_rules_v1`` component that runs every rule file
+of the language.  Rule phrases compile to spaCy ``Matcher`` token patterns
+(kept on ``component.patterns``); they run on a first-token-indexed
+:class:`~pipeline.tagging.token_matcher.TokenMatcher` that gives the same
+matches, faster.
+
+The component leaves its hits on ``doc._.dialoog_hits`` as :class:`Hit` values;
+the tag logic (questions, defensive, reflections, cues) reads them.  Pipelines
+are built once per language and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from pipeline.tagging.patterns import LANGUAGES, compile_phrase, load_rule_file
+from pipeline.tagging.token_matcher import TokenMatcher
+
+#: The rule files every language has (``rules/<lang>/<name>.yaml``).
+RULE_FILES: tuple[str, ...] = ("common", "questions", "defensive", "reflections", "cues")
+COMPONENT = "dialoog_rules_v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One rule match: which file and label, where (token span), in which sentence."""
+
+    file: str
+    label: str
+    start: int
+    end: int
+    sent: int
+    phrase: str
+
+
+def _phrase_lists(lang: str):
+    """Yield (file, label, phrases) for every phrase list of the language's rule files."""
+    for name in RULE_FILES:
+        data = load_rule_file(lang, name)
+        for key, value in data.items():
+            if key in ("name", "version", "description", "fillers", "roles"):
+                continue
+            if isinstance(value, list):
+                yield name, key, value
+            elif isinstance(value, dict):  # category -> phrases, or cue -> {roles, phrases}
+                for label, sub in value.items():
+                    phrases = sub.get("phrases", []) if isinstance(sub, dict) else sub
+                    yield name, f"{key}.{label}", phrases or []
+
+
+class RuleComponent:
+    """spaCy component: all rule phrases of one language in one Matcher."""
+
+    def __init__(self, nlp, lang: str) -> None:
+        from spacy.tokens import Doc
+
+        if not Doc.has_extension("dialoog_hits"):
+            Doc.set_extension("dialoog_hits", default=None)
+        self.lang = lang
+        self.matcher = TokenMatcher()
+        #: key -> (file, label, anchored, phrase); patterns kept in spaCy Matcher format
+        self.keys: dict[str, tuple[str, str, bool, str]] = {}
+        self.patterns: dict[str, list[list[dict]]] = {}
+        tokenizer = nlp.tokenizer
+
+        def tokenize(word: str) -> list[str]:
+            return [t.norm_ for t in tokenizer(word)]
+
+        n = 0
+        for file, label, phrases in _phrase_lists(lang):
+            for text in phrases:
+                phrase = compile_phrase(str(text), tokenize)
+                key = f"{file}|{label}|{n}"
+                n += 1
+                self.patterns[key] = [list(p) for p in phrase.patterns]
+                self.matcher.add(key, self.patterns[key])
+                self.keys[key] = (file, label, phrase.anchored, phrase.text)
+        self.fillers = frozenset(
+            w for f in load_rule_file(lang, "common").get("fillers", []) for w in tokenize(str(f))
+        )
+
+    def __call__(self, doc):
+        starts: list[int] = []       # effective start token of each sentence
+        sent_of: list[int] = [0] * len(doc)
+        for i, sent in enumerate(doc.sents):
+            eff = sent.start
+            while eff < sent.end and (doc[eff].is_punct or doc[eff].norm_ in self.fillers):
+                eff += 1
+            starts.append(eff)
+            for j in range(sent.start, sent.end):
+                sent_of[j] = i
+        hits = []
+        for key, start, end in self.matcher([t.norm_ for t in doc]):
+            file, label, anchored, text = self.keys[key]
+            s = sent_of[start]
+            if anchored and start > starts[s]:   # only fillers/punctuation may precede it
+                continue
+            hits.append(Hit(file, label, start, end, s, text))
+        doc._.dialoog_hits = hits
+        return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if COMPONENT not in Language.factories:
+        @Language.factory(COMPONENT, default_config={"lang": "en"})
+        def make_rules(nlp, name: str, lang: str):  # noqa: ARG001 - spaCy's factory signature
+            return RuleComponent(nlp, lang)
+
+
+@functools.lru_cache(maxsize=None)
+def get_nlp(lang: str):
+    """The cached spaCy pipeline of ``lang`` (blank + sentencizer + rules)."""
+    import spacy
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"no tagger pipeline for language {lang!r}")
+    _register()
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(COMPONENT, config={"lang": lang})
+    return nlp

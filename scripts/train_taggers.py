@@ -1,0 +1,158 @@
+"""Train the small tagger classifiers on AnnoMI and write the artifact + scores.
+
+    nice python scripts/train_taggers.py [--data ../shared/data/annomi/annomi_train.csv]
+                                         [--out models/taggers/annomi_taggers.joblib]
+
+Reproducible: a fixed group split by transcript (seed 13, 20 % of transcripts
+held out).  The shipped model is trained on the training transcripts only, so
+the held-out scores it reports (written to ``models/taggers/scores.json``) are on
+transcripts it never saw; ``scripts/eval_taggers.py`` uses the same split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.tagger_classifier import (  # noqa: E402
+    context_features, mark_sentences, question_input, reflection_input,
+)
+from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
+
+log = logging.getLogger("train_taggers")
+SEED = 13
+HELD_OUT_SHARE = 0.2
+
+
+def default_data() -> Path:
+    base = Path(os.environ.get("DIALOOG_SHARED_DATA", ROOT / ".." / "shared" / "data"))
+    return base / "annomi" / "annomi_train.csv"
+
+
+def load_annomi(path: Path):
+    import pandas as pd
+
+    d = pd.read_csv(path).sort_values(["transcript_id", "utterance_id"]).reset_index(drop=True)
+    d["text"] = d["text"].fillna("").astype(str)
+    g = d.groupby("transcript_id")
+    d["prev"] = g["text"].shift(1).fillna("")
+    d["prev_speaker"] = g["interlocutor"].shift(1).fillna("")
+    d["prev_other"] = np.where(d["prev_speaker"] != d["interlocutor"], d["prev"], "")
+    return d
+
+
+def split_transcripts(ids) -> tuple[set, set]:
+    """The fixed group split: (train transcript ids, held-out transcript ids)."""
+    ids = sorted(set(int(i) for i in ids))
+    rng = np.random.default_rng(SEED)
+    held = set(rng.choice(ids, size=max(1, round(len(ids) * HELD_OUT_SHARE)), replace=False).tolist())
+    return set(ids) - held, held
+
+
+def vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_union
+
+    return make_union(
+        TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, min_df=2, max_features=40000),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3, max_features=40000),
+    )
+
+
+def lr(C: float = 1.0):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+
+
+def refl_matrix(vec, texts, prev, hints, fit: bool):
+    import scipy.sparse as sp
+
+    T = [reflection_input(t, h) for t, h in zip(texts, hints)]
+    A = vec.fit_transform(T) if fit else vec.transform(T)
+    F = sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))
+    return sp.hstack([A, F]).tocsr()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=default_data())
+    ap.add_argument("--out", type=Path, default=ROOT / "models" / "taggers" / "annomi_taggers.joblib")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    import joblib
+    import sklearn
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    d = load_annomi(args.data)
+    th = d[d["interlocutor"] == "therapist"].copy()
+    facts = parse_all([TagInput(t, "en") for t in th.text])
+    th["qhint"] = [f.question_hint() for f in facts]
+    th["rhint"] = [f.reflection_hint() for f in facts]
+    train_ids, held_ids = split_transcripts(d["transcript_id"])
+    tr, te = th[th.transcript_id.isin(train_ids)], th[th.transcript_id.isin(held_ids)]
+    scores: dict = {"train_transcripts": len(train_ids), "held_out_transcripts": sorted(held_ids)}
+
+    # open / closed on turns that hold a question
+    qtr, qte = tr[tr.question.notna()], te[te.question.notna()]
+    qvec = vectorizer()
+    qm = lr(1.0).fit(qvec.fit_transform([question_input(t, h) for t, h in zip(qtr.text, qtr.qhint)]), qtr.question)
+    qp = qm.predict(qvec.transform([question_input(t, h) for t, h in zip(qte.text, qte.qhint)]))
+    scores["question_open_closed_macro_f1"] = round(float(f1_score(qte.question, qp, average="macro")), 4)
+    scores["question_n_train"], scores["question_n_held_out"] = len(qtr), len(qte)
+
+    # reflection vs not (all therapist turns), threshold chosen on the training split by group CV
+    from sklearn.model_selection import GroupKFold
+
+    ytr = tr.reflection.notna().to_numpy()
+    oof = np.zeros(len(tr))
+    for a, b in GroupKFold(5).split(tr, ytr, tr.transcript_id):
+        v = vectorizer()
+        m = lr(1.0).fit(refl_matrix(v, tr.text.iloc[a].tolist(), tr.prev_other.iloc[a].tolist(),
+                                    tr.rhint.iloc[a].tolist(), True), ytr[a])
+        oof[b] = m.predict_proba(refl_matrix(v, tr.text.iloc[b].tolist(), tr.prev_other.iloc[b].tolist(),
+                                             tr.rhint.iloc[b].tolist(), False))[:, 1]
+    grid = np.arange(0.3, 0.8, 0.05)
+    thr = float(max(grid, key=lambda t: f1_score(ytr, oof >= t)))
+    rvec = vectorizer()
+    rm = lr(1.0).fit(refl_matrix(rvec, tr.text.tolist(), tr.prev_other.tolist(), tr.rhint.tolist(), True), ytr)
+    rp = rm.predict_proba(refl_matrix(rvec, te.text.tolist(), te.prev_other.tolist(), te.rhint.tolist(),
+                                      False))[:, 1] >= thr
+    yte = te.reflection.notna().to_numpy()
+    p, r, f, _ = precision_recall_fscore_support(yte, rp, average="binary")
+    scores.update(reflection_threshold=round(thr, 3), reflection_precision=round(float(p), 4),
+                  reflection_recall=round(float(r), 4), reflection_f1=round(float(f), 4))
+
+    # simple / complex among reflections
+    ktr, kte = tr[tr.reflection.notna()], te[te.reflection.notna()]
+    kvec = vectorizer()
+    km = lr(1.0).fit(kvec.fit_transform([mark_sentences(t) for t in ktr.text]), ktr.reflection)
+    kp = km.predict(kvec.transform([mark_sentences(t) for t in kte.text]))
+    scores["reflection_kind_macro_f1"] = round(float(f1_score(kte.reflection, kp, average="macro")), 4)
+
+    meta = {"sklearn": sklearn.__version__, "seed": SEED, "data": args.data.name, "scores": scores}
+    bundle = {"question": (qvec, qm), "reflection": (rvec, rm), "reflection_kind": (kvec, km),
+              "reflection_threshold": thr, "meta": meta}
+    from pipeline.fileio import atomic_path
+
+    with atomic_path(args.out) as tmp:
+        joblib.dump(bundle, tmp, compress=3)
+    from pipeline.fileio import write_text_atomic
+
+    write_text_atomic(args.out.parent / "scores.json", json.dumps(scores, indent=2) + "\n")
+    log.info("wrote %s (%.1f MB)", args.out, args.out.stat().st_size / 1e6)
+    log.info("%s", json.dumps({k: v for k, v in scores.items() if k != "held_out_transcripts"}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
