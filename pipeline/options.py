@@ -72,6 +72,9 @@ class AnalyzeOptions:
     report_lang: str = "en"              # en | nl
     rubric_path: str | None = None
     pseudonymise: bool = False
+    #: With ``pseudonymise``: write the real-name -> pseudonym mapping to this owner-only
+    #: file (or, for a folder, ``<folder>/<meeting-id>.pseudonyms.json``); never into a report.
+    pseudonym_map: str | None = None
     ingest: IngestOptions = IngestOptions()
     tag: TagOptions = TagOptions()
     audio: AudioOptions = AudioOptions()

@@ -13,6 +13,7 @@ Default path (``TagOptions(backend="rules")``):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,8 +56,17 @@ def _cue_roles(lang: str) -> dict[str, list[str]]:
     return {k: (v.get("roles") or []) for k, v in load_rule_file(lang, "cues")["cues"].items()}
 
 
+#: Longest utterance text the rules read (spaCy refuses > 1,000,000 characters; nobody says 100,000 in one turn).
+MAX_TAG_CHARS = 100_000
+#: spaCy's affix search is quadratic in a run of punctuation ("??????…"): runs are cut to 16 characters.
+_PUNCT_RUN = re.compile(r"[^\w\s]{17,}")
+
+
 def _normalise(text: str) -> str:
-    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    if len(text) > MAX_TAG_CHARS:
+        text = text[:MAX_TAG_CHARS]
+    return _PUNCT_RUN.sub(lambda m: m.group(0)[:16], text)
 
 
 def parse_all(items: Sequence[TagInput]) -> list[RuleFacts]:
