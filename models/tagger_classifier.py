@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
 QUESTION_MODEL = "annomi-questions-lr@1"
 REFLECTION_MODEL = "annomi-reflections-lr@1"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@1"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")
@@ -91,6 +92,7 @@ class SklearnTaggerClassifier:
     def __init__(self, bundle: dict) -> None:
         self._b = bundle
         self.reflection_threshold = float(bundle.get("reflection_threshold", 0.5))
+        self.defensive_threshold = float(bundle.get("defensive_threshold", 0.5))
         self.meta = bundle.get("meta", {})
 
     @staticmethod
@@ -115,6 +117,16 @@ class SklearnTaggerClassifier:
         X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
+
+    def defensive_proba(self, texts: Sequence[str]) -> list[tuple[float, str]]:
+        """(P(defensive), most likely category) per text; empty when the artifact has no such model."""
+        if not texts or "defensive" not in self._b:
+            return []
+        vec, model = self._b["defensive"]
+        ps = self._proba(vec, model, vec.transform(list(texts)), True)
+        cvec, cmodel = self._b["defensive_category"]
+        cats = cmodel.predict(cvec.transform(list(texts)))
+        return [(p, str(c)) for p, c in zip(ps, cats)]
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]:
         if not texts:

@@ -86,6 +86,69 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
     return sp.hstack([A, F]).tocsr()
 
 
+def load_defensive_sets(folder: Path):
+    """The dev sets ``defensive*_{en,nl}.csv``: (frame with lang and group columns)."""
+    import pandas as pd
+
+    frames = []
+    for f in sorted(folder.glob("defensive*_*.csv")):
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        df["lang"] = "nl" if f.stem.endswith("_nl") else "en"
+        df["group"] = f.stem.split("_")[0]
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def train_defensive(annomi):
+    from sklearn.metrics import f1_score
+
+    sets = load_defensive_sets(ROOT / "data" / "dev")
+    neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
+                 & (annomi.text.str.split().str.len() >= 5)].sample(800, random_state=SEED)
+    # meeting statements that are not questions (buyer-side, never defensive) as further negatives
+    import pandas as pd
+
+    stm = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
+                     for f in sorted((ROOT / "data" / "dev").glob("questions*_*.csv"))])
+    neg = pd.concat([neg[["text"]], stm[stm.is_question.str.strip() == "0"][["text"]]], ignore_index=True)
+    y_sets = (sets.defensive.str.strip() == "1").to_numpy()
+
+    def fit(idx):
+        X = list(sets.text.iloc[idx]) + list(neg.text)
+        y = list(y_sets[idx]) + [False] * len(neg)
+        w = [3.0] * len(idx) + [1.0] * len(neg)
+        v = vectorizer(chars=False)
+        return v, lr(1.0).fit(v.fit_transform(X), y, sample_weight=w)
+
+    groups = sorted(set(sets.group))
+    oof = np.zeros(len(sets))
+    for g in groups:
+        test = np.flatnonzero(sets.group.to_numpy() == g)
+        v, m = fit(np.flatnonzero(sets.group.to_numpy() != g))
+        oof[test] = m.predict_proba(v.transform(sets.text.iloc[test]))[:, 1]
+    # the rules as the tagger runs them: a rule hit decides; a veto phrase blocks the model
+    facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
+    rule = np.array([f.defensive is not None for f in facts])
+    veto = np.array([f.vetoed for f in facts])
+
+    def combined(t):
+        return rule | (~veto & (oof >= t))
+
+    grid = np.arange(0.2, 0.75, 0.05)
+    thr = float(max(grid, key=lambda t: f1_score(y_sets, combined(t))))
+    out = {"defensive_threshold": round(thr, 3), "defensive_groups": groups}
+    for lang in ("en", "nl"):
+        msk = (sets.lang == lang).to_numpy()
+        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= thr)), 4)
+        out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
+            float(f1_score(y_sets[msk], combined(thr)[msk])), 4)
+    v, m = fit(np.arange(len(sets)))
+    pos = sets[y_sets]
+    cv = vectorizer(chars=False)
+    cm = lr(1.0).fit(cv.fit_transform(pos.text), pos.category.str.strip())
+    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=default_data())
@@ -142,9 +205,15 @@ def main(argv=None) -> int:
     kp = km.predict(kvec.transform([mark_sentences(t) for t in kte.text]))
     scores["reflection_kind_macro_f1"] = round(float(f1_score(kte.reflection, kp, average="macro")), 4)
 
+    # defensive vs not, and category (EN + NL, one model): the project's own dev sets
+    # (data/dev/defensive*.csv) plus AnnoMI client turns that are not sustain talk as
+    # extra negatives; threshold and scores by leave-one-file-group-out (set 1/2/3).
+    dscores, dparts = train_defensive(d)
+    scores.update(dscores)
+
     meta = {"sklearn": sklearn.__version__, "seed": SEED, "data": args.data.name, "scores": scores}
     bundle = {"question": (qvec, qm), "reflection": (rvec, rm), "reflection_kind": (kvec, km),
-              "reflection_threshold": thr, "meta": meta}
+              "reflection_threshold": thr, **dparts, "meta": meta}
     from pipeline.fileio import atomic_path
 
     with atomic_path(args.out) as tmp:

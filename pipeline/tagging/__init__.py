@@ -76,8 +76,8 @@ def tagger_sources(options: TagOptions = TagOptions()) -> tuple[str, ...]:
 
         names.append(transformers_source(options.transformers_model))
     else:
-        from models.tagger_classifier import DEFAULT_PATH, QUESTION_MODEL, REFLECTION_MODEL
+        from models.tagger_classifier import DEFAULT_PATH, DEFENSIVE_MODEL, QUESTION_MODEL, REFLECTION_MODEL
 
         if DEFAULT_PATH.is_file():
-            names += [QUESTION_MODEL, REFLECTION_MODEL]
+            names += [QUESTION_MODEL, REFLECTION_MODEL, DEFENSIVE_MODEL]
     return tuple(names)
