@@ -31,6 +31,8 @@ from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 log = logging.getLogger("train_taggers")
 SEED = 13
 HELD_OUT_SHARE = 0.2
+#: Character n-grams for the defensive model (slower; see the model card for the comparison).
+DEFENSIVE_CHARS = os.environ.get("DIALOOG_DEFENSIVE_CHARS", "0") == "1"
 
 
 def default_data() -> Path:
@@ -113,18 +115,18 @@ def train_defensive(annomi):
     neg = pd.concat([neg[["text"]], stm[stm.is_question.str.strip() == "0"][["text"]]], ignore_index=True)
     y_sets = (sets.defensive.str.strip() == "1").to_numpy()
 
-    def fit(idx):
+    def fit(idx, chars=False):
         X = list(sets.text.iloc[idx]) + list(neg.text)
         y = list(y_sets[idx]) + [False] * len(neg)
         w = [3.0] * len(idx) + [1.0] * len(neg)
-        v = vectorizer(chars=False)
+        v = vectorizer(chars=chars)
         return v, lr(1.0).fit(v.fit_transform(X), y, sample_weight=w)
 
     groups = sorted(set(sets.group))
     oof = np.zeros(len(sets))
     for g in groups:
         test = np.flatnonzero(sets.group.to_numpy() == g)
-        v, m = fit(np.flatnonzero(sets.group.to_numpy() != g))
+        v, m = fit(np.flatnonzero(sets.group.to_numpy() != g), chars=DEFENSIVE_CHARS)
         oof[test] = m.predict_proba(v.transform(sets.text.iloc[test]))[:, 1]
     # the rules as the tagger runs them: a rule hit decides; a veto phrase blocks the model
     facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
@@ -142,10 +144,19 @@ def train_defensive(annomi):
         out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= thr)), 4)
         out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
             float(f1_score(y_sets[msk], combined(thr)[msk])), 4)
-    v, m = fit(np.arange(len(sets)))
+    v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
     pos = sets[y_sets]
-    cv = vectorizer(chars=False)
-    cm = lr(1.0).fit(cv.fit_transform(pos.text), pos.category.str.strip())
+    # category: word + character n-grams (it only runs on the few turns found defensive)
+    cats = pos.category.str.strip().to_numpy()
+    hits = 0
+    for g in groups:
+        te_ = (pos.group == g).to_numpy()
+        cv_ = vectorizer()
+        cm_ = lr(1.0).fit(cv_.fit_transform(pos.text[~te_]), cats[~te_])
+        hits += int((cm_.predict(cv_.transform(pos.text[te_])) == cats[te_]).sum())
+    out["defensive_category_model_accuracy_leave_set_out"] = round(hits / max(1, len(pos)), 4)
+    cv = vectorizer()
+    cm = lr(1.0).fit(cv.fit_transform(pos.text), cats)
     return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr}
 
 
