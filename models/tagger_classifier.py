@@ -82,6 +82,10 @@ class TaggerClassifier(Protocol):
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]: ...
 
+    def defensive_proba(self, texts: Sequence[str]) -> list[float]: ...
+
+    def defensive_category(self, texts: Sequence[str]) -> list[str]: ...
+
     @property
     def reflection_threshold(self) -> float: ...
 
@@ -118,15 +122,19 @@ class SklearnTaggerClassifier:
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
 
-    def defensive_proba(self, texts: Sequence[str]) -> list[tuple[float, str]]:
-        """(P(defensive), most likely category) per text; empty when the artifact has no such model."""
+    def defensive_proba(self, texts: Sequence[str]) -> list[float]:
+        """P(defensive) per text; empty when the artifact has no defensive model."""
         if not texts or "defensive" not in self._b:
             return []
         vec, model = self._b["defensive"]
-        ps = self._proba(vec, model, vec.transform(list(texts)), True)
+        return self._proba(vec, model, vec.transform(list(texts)), True)
+
+    def defensive_category(self, texts: Sequence[str]) -> list[str]:
+        """The most likely defensive category per (defensive) text."""
+        if not texts or "defensive_category" not in self._b:
+            return []
         cvec, cmodel = self._b["defensive_category"]
-        cats = cmodel.predict(cvec.transform(list(texts)))
-        return [(p, str(c)) for p, c in zip(ps, cats)]
+        return [str(c) for c in cmodel.predict(cvec.transform(list(texts)))]
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]:
         if not texts:

@@ -58,10 +58,11 @@ def test_missing_artifact_raises_model_not_available(tmp_path):
 
 def test_defensive_classifier_catches_paraphrases_the_rules_miss():
     clf = load_tagger_classifier()
-    (p_def, cat), (p_not, _) = clf.defensive_proba([
+    p_def, p_not = clf.defensive_proba([
         "Those are not our employees, they belong to the manpower agency.",
         "We can send you the payroll records for the last three months."])
     assert p_def >= clf.defensive_threshold > p_not
+    (cat,) = clf.defensive_category(["Those are not our employees, they belong to the manpower agency."])
     assert cat in ("deflection", "denial", "justification", "counter_attack", "minimisation", "stonewalling")
 
 

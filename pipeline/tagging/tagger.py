@@ -160,9 +160,11 @@ def _apply_defensive_classifier(items, facts, d_tag) -> None:
         return
     from models.tagger_classifier import DEFENSIVE_MODEL
 
-    for i, (p, cat) in zip(ask, clf.defensive_proba([items[i].text for i in ask])):
-        if p >= clf.defensive_threshold:
-            d_tag[i] = Tag("defensive", cat, DEFENSIVE_MODEL, confidence=p)
+    probs = clf.defensive_proba([items[i].text for i in ask])
+    hits = [(i, p) for i, p in zip(ask, probs) if p >= clf.defensive_threshold]
+    cats = clf.defensive_category([items[i].text for i, _ in hits])
+    for (i, p), cat in zip(hits, cats):
+        d_tag[i] = Tag("defensive", cat, DEFENSIVE_MODEL, confidence=p)
 
 
 def _strong_reflection(f: RuleFacts) -> bool:
