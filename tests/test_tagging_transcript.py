@@ -81,3 +81,10 @@ def test_utterance_language_is_kept():
     t = _t([("Sanne", "buyer", "Hoeveel werknemers heeft u?")])
     t = replace(t, utterances=(replace(t.utterances[0], language="nl"),))
     assert tag_transcript(t).utterances[0].tags.question.source.startswith("rules.questions.nl@")
+
+
+def test_previous_other_turns():
+    from pipeline.tagging.context import previous_other_turns
+
+    got = previous_other_turns(["a1", "b1", "b2", "a2", "c1"], ["A", "B", "B", "A", "C"])
+    assert got == ["", "a1", "a1", "b2", "a2"]
