@@ -162,9 +162,15 @@ def analyze_transcript(transcript: Transcript, options: AnalyzeOptions = Analyze
     from pipeline.tagging import tag_transcript, tagger_sources
 
     if options.pseudonymise:
-        from pipeline.pseudonymise import pseudonymise
+        from pipeline.pseudonymise import pseudonymise_with_map, write_pseudonym_map
+        from pipeline.report.writer import safe_folder_name
 
-        transcript = pseudonymise(transcript)
+        transcript, mapping = pseudonymise_with_map(transcript)
+        if options.pseudonym_map:
+            target = Path(options.pseudonym_map)
+            if target.is_dir():
+                target = target / f"{safe_folder_name(transcript.meeting.id)}.pseudonyms.json"
+            write_pseudonym_map(mapping, target)
     transcript = _with_language(transcript, options.language)
     tag_options = dataclasses.replace(options.tag, language=transcript.meeting.language)
     tagged = tag_transcript(transcript, tag_options)

@@ -19,9 +19,25 @@ DIR_MODE = 0o700
 
 
 def ensure_dir(path: str | Path) -> Path:
-    """Create ``path`` (and parents) owner-only if missing; return it."""
+    """Create ``path`` (and any missing parents) owner-only; return it.
+
+    ``Path.mkdir(parents=True, mode=…)`` gives the *parents* default permissions,
+    so a new ``out/`` would list the meeting folders to every user: each missing
+    level is created here with :data:`DIR_MODE`.  Existing folders are left as they are.
+    """
     p = Path(path)
-    p.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    missing = []
+    q = p
+    while not q.exists() and q != q.parent:
+        missing.append(q)
+        q = q.parent
+    if not q.is_dir():
+        from pipeline.errors import InputError
+
+        raise InputError("exists and is not a folder", path=q, hint="choose another output folder (--out)")
+    for d in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            d.mkdir(mode=DIR_MODE)
     return p
 
 

@@ -38,7 +38,7 @@ class DiarizeOptions:
     min_speakers: int = 1
     max_speakers: int = 8
     window_s: float = 1.5
-    hop_s: float = 0.75
+    hop_s: float = 0.5
     min_speech_s: float = 0.25
     #: Treat each channel of a stereo recording as one speaker ("auto": when channels differ).
     per_channel: str = "auto"            # auto | yes | no
@@ -72,6 +72,9 @@ class AnalyzeOptions:
     report_lang: str = "en"              # en | nl
     rubric_path: str | None = None
     pseudonymise: bool = False
+    #: With ``pseudonymise``: write the real-name -> pseudonym mapping to this owner-only
+    #: file (or, for a folder, ``<folder>/<meeting-id>.pseudonyms.json``); never into a report.
+    pseudonym_map: str | None = None
     ingest: IngestOptions = IngestOptions()
     tag: TagOptions = TagOptions()
     audio: AudioOptions = AudioOptions()

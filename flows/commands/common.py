@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from pipeline.options import AnalyzeOptions, AudioOptions, DiarizeOptions, TagOptions, TranscribeOptions
+from pipeline.options import AnalyzeOptions, AudioOptions, DiarizeOptions, IngestOptions, TagOptions, TranscribeOptions
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
+    return value
 
 
 def add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -19,6 +29,9 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--rubric", metavar="FILE", help="your own lesson rubric (TOML), instead of the shipped one")
     g.add_argument("--pseudonymise", action="store_true",
                    help="replace participant names (and names mentioned in the text) in every output")
+    g.add_argument("--pseudonym-map", metavar="FILE_OR_DIR",
+                   help="with --pseudonymise: also write the name -> pseudonym mapping to this owner-only file "
+                   "(a folder: one <meeting-id>.pseudonyms.json per meeting); it never goes into the reports")
     g.add_argument("--tagger", default="rules", choices=("rules", "transformers"), help="tagger backend (default: offline rules + small models)")
     g.add_argument("--tagger-model", metavar="NAME_OR_PATH", help="transformers model for --tagger transformers")
     a = p.add_argument_group("audio (recordings only)")
@@ -36,6 +49,11 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--no-cache", action="store_true", help="transcribe again even if a cached result exists")
     a.add_argument("--cache-dir", help="where transcriptions are cached (default ~/.cache/dialoog)")
     a.add_argument("--allow-download", action="store_true", help="allow downloading models from the Hugging Face hub")
+    lim = p.add_argument_group("limits")
+    lim.add_argument("--max-input-mb", type=_positive_float, default=IngestOptions().max_bytes / 1e6, metavar="MB",
+                     help="refuse transcript files larger than this (default %(default).0f MB)")
+    lim.add_argument("--max-duration-min", type=_positive_float, default=AudioOptions().max_duration_s / 60, metavar="MIN",
+                     help="refuse recordings longer than this (default %(default).0f min)")
 
 
 def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) -> AnalyzeOptions:
@@ -53,9 +71,12 @@ def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) ->
     )
     return AnalyzeOptions(
         language=args.lang, roles=tuple(args.role), meeting_id=meeting_id, pilot=args.pilot,
-        report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise,
+        report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise or bool(args.pseudonym_map),
+        pseudonym_map=args.pseudonym_map,
         tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
-        audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache),
+        ingest=IngestOptions(max_bytes=int(args.max_input_mb * 1e6)),
+        audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache,
+                           max_duration_s=args.max_duration_min * 60),
     )
 
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -29,7 +30,13 @@ def load(text: str) -> Any | None:
         return None
     try:
         return json.loads(stripped)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as exc:
+        # "[00:01] Name: text" and "[Name] 00:00:01" are text formats; "{…" or "[{…" can only be JSON.
+        if stripped.startswith("{") or re.match(r"\[\s*[\[{\"]", stripped):
+            raise InputError(
+                f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                hint="the file looks like JSON but is cut off or broken — export or copy it again",
+            ) from None
         return None
 
 

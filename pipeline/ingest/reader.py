@@ -23,6 +23,9 @@ def _read_bytes(p: Path, max_bytes: int) -> bytes:
         raise InputError("file not found", path=p, hint="check the path and the file name")
     if p.is_dir():
         raise InputError("this is a folder, not a transcript file", path=p, hint="give the transcript file inside it")
+    if not p.is_file():
+        # A FIFO or device named .vtt would block or never end: only regular files are read.
+        raise InputError("not a regular file", path=p, hint="give a transcript file (not a pipe, device or socket)")
     try:
         size = p.stat().st_size
         if size > max_bytes:

@@ -13,6 +13,7 @@ Default path (``TagOptions(backend="rules")``):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,8 +56,17 @@ def _cue_roles(lang: str) -> dict[str, list[str]]:
     return {k: (v.get("roles") or []) for k, v in load_rule_file(lang, "cues")["cues"].items()}
 
 
+#: Longest utterance text the rules read (spaCy refuses > 1,000,000 characters; nobody says 100,000 in one turn).
+MAX_TAG_CHARS = 100_000
+#: spaCy's affix search is quadratic in a run of punctuation ("??????…"): runs are cut to 16 characters.
+_PUNCT_RUN = re.compile(r"[^\w\s]{17,}")
+
+
 def _normalise(text: str) -> str:
-    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    if len(text) > MAX_TAG_CHARS:
+        text = text[:MAX_TAG_CHARS]
+    return _PUNCT_RUN.sub(lambda m: m.group(0)[:16], text)
 
 
 def parse_all(items: Sequence[TagInput]) -> list[RuleFacts]:
@@ -103,6 +113,7 @@ def tag_items(items: Sequence[TagInput], options: TagOptions = TagOptions()) -> 
         q_label, d_tag, r_tag = apply_transformers(items, facts, q_label, d_tag, r_tag, options)
     else:
         _apply_classifier(items, facts, q_label, r_tag)
+        _apply_defensive_classifier(items, facts, d_tag)
 
     out = []
     for i, (it, f) in enumerate(zip(items, facts)):
@@ -130,7 +141,7 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
     for i, p in zip(ask, clf.open_proba([items[i].text for i in ask], [facts[i].question_hint() for i in ask])):
         label = "open" if p >= 0.5 else "closed"
         q_label[i] = Tag("question", label, QUESTION_MODEL, confidence=max(p, 1 - p))
-    refl = [i for i in en if _role_ok("en", "reflections", items[i].role)]
+    refl = [i for i in en if _role_ok("en", "reflections", items[i].role) and any(c.isalnum() for c in items[i].text)]
     probs = clf.reflection_proba([items[i].text for i in refl], [items[i].previous for i in refl],
                                  [facts[i].reflection_hint() for i in refl])
     hits = [i for i, p in zip(refl, probs) if p >= clf.reflection_threshold]
@@ -145,6 +156,25 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
             r_tag[i] = Tag("reflection", label, REFLECTION_MODEL, confidence=prob[i], span=rule.span if rule else "")
         elif rule is not None and not _strong_reflection(facts[i]):
             r_tag[i] = None
+
+
+def _apply_defensive_classifier(items, facts, d_tag) -> None:
+    """Both languages: where no rule fired (and no veto phrase), the defensive classifier may."""
+    ask = [i for i, it in enumerate(items)
+           if d_tag[i] is None and not facts[i].vetoed and _role_ok(it.language, "defensive", it.role)
+           and len(it.text.split()) >= 3]
+    if not ask:
+        return
+    clf = _classifier()
+    if clf is None:
+        return
+    from models.tagger_classifier import DEFENSIVE_MODEL
+
+    probs = clf.defensive_proba([items[i].text for i in ask])
+    hits = [(i, p) for i, p in zip(ask, probs) if p >= clf.defensive_threshold]
+    cats = clf.defensive_category([items[i].text for i, _ in hits])
+    for (i, p), cat in zip(hits, cats):
+        d_tag[i] = Tag("defensive", cat, DEFENSIVE_MODEL, confidence=p)
 
 
 def _strong_reflection(f: RuleFacts) -> bool:
