@@ -102,7 +102,7 @@ def load_defensive_sets(folder: Path):
 
 
 def train_defensive(annomi):
-    from sklearn.metrics import f1_score
+    from sklearn.metrics import f1_score, precision_score
 
     sets = load_defensive_sets(ROOT / "data" / "dev")
     neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
@@ -132,18 +132,29 @@ def train_defensive(annomi):
     facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
     rule = np.array([f.defensive is not None for f in facts])
     veto = np.array([f.vetoed for f in facts])
+    # model-only calls also need a lexical evidence word (negation, "only", "who" …)
+    evidence = np.array([f.evidence for f in facts])
+    short = np.array([len(t.split()) < 3 for t in sets.text])
 
     def combined(t):
-        return rule | (~veto & (oof >= t))
+        return rule | (~veto & evidence & ~short & (oof >= t))
 
-    grid = np.arange(0.2, 0.75, 0.05)
+    grid = np.arange(0.2, 0.85, 0.025)
+    langs = sets.lang.to_numpy()
     thr = float(max(grid, key=lambda t: f1_score(y_sets, combined(t))))
-    out = {"defensive_threshold": round(thr, 3), "defensive_groups": groups}
+    # one threshold per language, each chosen by leave-one-dev-set-out F1 (rules + gate + model)
+    thrs = {lang: float(max(grid, key=lambda t, m=(langs == lang): f1_score(y_sets[m], combined(t)[m])))
+            for lang in ("en", "nl")}
+    out = {"defensive_threshold": round(thr, 3), "defensive_thresholds": {k: round(v, 3) for k, v in thrs.items()},
+           "defensive_groups": groups}
     for lang in ("en", "nl"):
-        msk = (sets.lang == lang).to_numpy()
-        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= thr)), 4)
+        msk = langs == lang
+        t = thrs[lang]
+        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= t)), 4)
         out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
-            float(f1_score(y_sets[msk], combined(thr)[msk])), 4)
+            float(f1_score(y_sets[msk], combined(t)[msk])), 4)
+        out[f"defensive_rules_plus_model_precision_{lang}_leave_set_out"] = round(
+            float(precision_score(y_sets[msk], combined(t)[msk])), 4)
     v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
     pos = sets[y_sets]
     # category: word + character n-grams (it only runs on the few turns found defensive)
@@ -157,7 +168,8 @@ def train_defensive(annomi):
     out["defensive_category_model_accuracy_leave_set_out"] = round(hits / max(1, len(pos)), 4)
     cv = vectorizer()
     cm = lr(1.0).fit(cv.fit_transform(pos.text), cats)
-    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr}
+    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr,
+                 "defensive_thresholds": thrs}
 
 
 def main(argv=None) -> int:
