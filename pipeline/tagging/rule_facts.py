@@ -15,7 +15,7 @@ _QUESTION_ORDER = (("closed_strong", "closed", True), ("open_strong", "open", Tr
                    ("closed_weak", "closed", False), ("open_weak", "open", False))
 #: Tie-break order when several defensive categories match.
 DEFENSIVE_PRIORITY = ("counter_attack", "stonewalling", "deflection", "denial", "minimisation", "justification")
-_VETOABLE = frozenset({"denial", "justification", "minimisation"})
+_VETOABLE = frozenset({"denial", "justification", "minimisation", "deflection"})
 
 
 @dataclass(frozen=True, slots=True)
