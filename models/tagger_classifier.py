@@ -86,7 +86,7 @@ class TaggerClassifier(Protocol):
 
     def defensive_category(self, texts: Sequence[str]) -> list[str]: ...
 
-    def defensive_threshold_for(self, language: str) -> float: ...
+    def defensive_threshold_for(self, language: str, evidence: bool = True) -> float: ...
 
     @property
     def reflection_threshold(self) -> float: ...
@@ -100,6 +100,8 @@ class SklearnTaggerClassifier:
         self.reflection_threshold = float(bundle.get("reflection_threshold", 0.5))
         self.defensive_threshold = float(bundle.get("defensive_threshold", 0.5))
         self.defensive_thresholds = {k: float(v) for k, v in (bundle.get("defensive_thresholds") or {}).items()}
+        self.defensive_thresholds_plain = {
+            k: float(v) for k, v in (bundle.get("defensive_thresholds_without_evidence") or {}).items()}
         self.meta = bundle.get("meta", {})
 
     @staticmethod
@@ -125,8 +127,11 @@ class SklearnTaggerClassifier:
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
 
-    def defensive_threshold_for(self, language: str) -> float:
-        """The defensive model's threshold for ``language`` (per language where trained so)."""
+    def defensive_threshold_for(self, language: str, evidence: bool = True) -> float:
+        """The defensive model's threshold for ``language`` (per language where trained so);
+        ``evidence=False``: for a turn without an evidence word (higher; > 1 means never)."""
+        if not evidence:
+            return self.defensive_thresholds_plain.get(language, 1.01)
         return self.defensive_thresholds.get(language, self.defensive_threshold)
 
     def defensive_proba(self, texts: Sequence[str]) -> list[float]:

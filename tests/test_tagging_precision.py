@@ -104,11 +104,12 @@ def test_evidence_words(text, lang, evidence):
 
 
 class _AlwaysDefensive:
-    """A fake classifier: every turn is defensive with probability ``p``; threshold per language."""
+    """A fake classifier: every turn is defensive with probability ``p``; per language
+    a threshold and a higher one for turns without an evidence word."""
 
     reflection_threshold = 0.5
 
-    def __init__(self, p: float, thresholds: dict[str, float]) -> None:
+    def __init__(self, p: float, thresholds: dict[str, tuple[float, float]]) -> None:
         self.p, self.thresholds = p, thresholds
 
     def defensive_proba(self, texts):
@@ -117,23 +118,34 @@ class _AlwaysDefensive:
     def defensive_category(self, texts):
         return ["justification"] * len(texts)
 
-    def defensive_threshold_for(self, language):
-        return self.thresholds[language]
+    def defensive_threshold_for(self, language, evidence=True):
+        return self.thresholds[language][0 if evidence else 1]
 
 
-def test_model_only_defensive_needs_evidence_and_its_language_threshold(monkeypatch):
+NO_EVIDENCE = "We hebben vorig jaar een audit gehad door Bureau Veritas."
+EVIDENCE = "Alles is al volledig in orde bij ons, dus daar gaat het om."
+
+
+@pytest.mark.parametrize(("p", "expected"), [
+    (0.7, [None, None]),                  # below the nl threshold 0.8
+    (0.85, [None, "justification"]),      # above it, but no evidence word: needs 0.9
+    (0.95, ["justification", "justification"]),
+])
+def test_model_only_defensive_needs_evidence_or_a_higher_threshold(monkeypatch, p, expected):
     import pipeline.tagging.tagger as tagger
 
-    monkeypatch.setattr(tagger, "_classifier", lambda: _AlwaysDefensive(0.7, {"en": 0.5, "nl": 0.8}))
-    items = [TagInput("We hebben vorig jaar een audit gehad door Bureau Veritas.", "nl", "supplier"),
-             TagInput("Alles is al volledig in orde bij ons, dus daar gaat het om.", "nl", "supplier"),
-             TagInput("We hebben vorig jaar een audit gehad door Bureau Veritas.", "nl", "supplier")]
-    d = [t.defensive for t in tag_items(items)]
-    assert d == [None, None, None]  # nl threshold 0.8 > 0.7
-    monkeypatch.setattr(tagger, "_classifier", lambda: _AlwaysDefensive(0.9, {"en": 0.5, "nl": 0.8}))
-    d = [t.defensive for t in tag_items(items)]
-    assert d[0] is None and d[2] is None          # no evidence word: never model-only
-    assert d[1] is not None and d[1].confidence == 0.9
+    monkeypatch.setattr(tagger, "_classifier", lambda: _AlwaysDefensive(p, {"en": (0.5, 0.6), "nl": (0.8, 0.9)}))
+    tags = tag_items([TagInput(NO_EVIDENCE, "nl", "supplier"), TagInput(EVIDENCE, "nl", "supplier")])
+    assert [t.defensive.label if t.defensive else None for t in tags] == expected
+    assert all(t.defensive.confidence == p for t in tags if t.defensive)
+
+
+def test_veto_blocks_the_model_whatever_its_score(monkeypatch):
+    import pipeline.tagging.tagger as tagger
+
+    monkeypatch.setattr(tagger, "_classifier", lambda: _AlwaysDefensive(0.99, {"en": (0.5, 0.6), "nl": (0.5, 0.6)}))
+    (t,) = tag_items([TagInput("We maken ons zorgen over de productie, dat is niet makkelijk.", "nl", "supplier")])
+    assert t.defensive is None
 
 
 def test_artifact_has_per_language_defensive_thresholds():
@@ -143,4 +155,4 @@ def test_artifact_has_per_language_defensive_thresholds():
         pytest.skip("trained tagger artifact not present")
     clf = load_tagger_classifier()
     for lang in ("en", "nl"):
-        assert 0.0 < clf.defensive_threshold_for(lang) < 1.0
+        assert 0.0 < clf.defensive_threshold_for(lang) <= clf.defensive_threshold_for(lang, evidence=False)
