@@ -88,3 +88,25 @@ def test_previous_other_turns():
 
     got = previous_other_turns(["a1", "b1", "b2", "a2", "c1"], ["A", "B", "B", "A", "C"])
     assert got == ["", "a1", "a1", "b2", "a2"]
+
+
+def test_long_informing_turn_is_not_taken_for_a_reflection():
+    """The AnnoMI reflection model only decides on paraphrase-length turns."""
+    from pipeline.tagging.tagger import REFLECTION_MAX_WORDS
+    from pipeline.types import Meeting, Participant, Transcript, Utterance
+
+    informing = ("So we are working in a project together with a Dutch organisation and a local organisation, "
+                 "which has developed a training programme for factories about the dialogue between management "
+                 "and workers, in several sessions over some months, and the costs of the trainers are covered.")
+    assert len(informing.split()) > REFLECTION_MAX_WORDS
+    meeting = Meeting(id="m", language="en", participants=(Participant("B", "buyer"), Participant("S", "supplier")))
+    utts = (
+        Utterance("u0001", "S", 0, 5, "We already have a works committee and a suggestion box for the workers.", "en", "supplier"),
+        Utterance("u0002", "B", 6, 30, informing, "en", "buyer"),
+        Utterance("u0003", "B", 31, 34, "So the committee is your main channel for now.", "en", "buyer"),
+    )
+    from pipeline.tagging import tag_transcript
+
+    tagged = tag_transcript(Transcript(meeting, utts))
+    assert tagged.utterances[1].tags.reflection is None
+    assert tagged.utterances[2].tags.reflection is not None
