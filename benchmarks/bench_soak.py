@@ -1,31 +1,20 @@
-"""Soak benchmark: thousands of meetings, flat memory, no leaked file handles or processes.
+"""Soak test: memory, open files and child processes over a long ``dialoog batch``.
 
-Two modes (both generate small, varied meetings into a temporary folder; nothing
-is committed):
+    python benchmarks/bench_soak.py [--n 5000] [--workers 2] [--fake-cpu-ms MS] [--csv soak.csv]
 
-* ``--mode pipeline`` (default): one process analyses N meetings one after the
-  other with the real pipeline (``pipeline.analyze.analyze_path``: ingest, tag,
-  metrics, lessons, HTML/Markdown/JSON reports).  Samples the process's RSS and
-  open file descriptors every ``--every`` meetings.
-* ``--mode batch``: ``dialoog batch`` over N meeting folders in a subprocess
-  (Prefect, the worker pool and the DuckDB store), sampling the RSS and open
-  files of the whole process tree each second; afterwards checks that no
-  process of the run is left and that the store holds every meeting once.
-
-The "baseline" is the first sample after warm-up (10% of the meetings); the
-result shows each later sample side by side with it, as a ratio, plus the
-absolute numbers.  Flat means: RSS ratio ≤ 1.10 and open files back to the
-baseline at the end.
-
-    python benchmarks/bench_soak.py --meetings 5000                  # pipeline mode
-    python benchmarks/bench_soak.py --mode batch --meetings 5000 --workers 2
+Runs ``dialoog batch`` on an archive of N meetings (``make_archive.py``) in a
+subprocess and samples, every second: RSS of the batch process and of all its
+descendants (workers, the ephemeral Prefect server), open file descriptors of
+the batch process, and the number of descendants.  Prints the samples'
+summary: RSS in the first and last fifth of the run (flat = no leak), the
+maximum, file handles at start/end, and whether any child outlived the batch.
+``--fake-cpu-ms`` uses the fake analyser from ``tests/flows_fake.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import logging
+import csv
 import os
 import subprocess
 import sys
@@ -33,177 +22,76 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-TEMPLATE = """WEBVTT
 
-1
-00:00:01.000 --> 00:00:05.000
-<v Anna Visser>Welcome {n}. What would you like to talk about today?</v>
-
-2
-00:00:05.500 --> 00:00:11.000
-<v Ravi Menon>Thank you. Meeting {n}: we have {k} complaints about overtime in the {w} unit.</v>
-
-3
-00:00:11.500 --> 00:00:15.000
-<v Anna Visser>How do you see the situation with the workers?</v>
-
-4
-00:00:15.500 --> 00:00:24.000
-<v Ravi Menon>We do not recognise these complaints. Our systems are in order, we passed the audit.</v>
-
-5
-00:00:24.500 --> 00:00:30.000
-<v Anna Visser>So you feel the audit shows it is fine. Who decides about the overtime policy?</v>
-"""
-MANIFEST = """id: soak-{n:05d}
-pilot: soak pilot {p}
-company: Company S
-supplier: Supplier {p}
-date: 2021-05-{d:02d}
-language: en
-transcript: transcript.vtt
-participants:
-  - name: Anna Visser
-    role: buyer
-  - name: Ravi Menon
-    role: supplier
-"""
-UNITS = ("knitting", "dyeing", "cutting", "packing", "finishing")
-
-
-def make_meetings(root: Path, n: int) -> list[Path]:
-    folders = []
-    for i in range(n):
-        d = root / f"m{i:05d}"
-        d.mkdir(parents=True)
-        (d / "meeting.yaml").write_text(MANIFEST.format(n=i, p=i % 7, d=1 + i % 28), encoding="utf-8")
-        (d / "transcript.vtt").write_text(TEMPLATE.format(n=i, k=i % 13, w=UNITS[i % 5]), encoding="utf-8")
-        folders.append(d)
-    return folders
-
-
-def _proc_stats(proc) -> tuple[float, int, int]:
-    """(RSS MB, open fds, live children) of a psutil process and its descendants."""
-    import psutil
-
-    rss, fds, kids = 0, 0, 0
-    for p in [proc, *proc.children(recursive=True)]:
+def sample(proc: psutil.Process) -> dict | None:
+    try:
+        kids = proc.children(recursive=True)
+        rss = proc.memory_info().rss
+        fds = proc.num_fds()
+    except psutil.NoSuchProcess:
+        return None
+    kid_rss = 0
+    for k in kids:
         try:
-            if p.status() == psutil.STATUS_ZOMBIE:
-                continue
-            rss += p.memory_info().rss
-            fds += p.num_fds()
-            kids += p is not proc
-        except psutil.Error:
-            continue
-    return rss / 1e6, fds, kids
+            kid_rss += k.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return {"rss_mb": rss / 2**20, "children_rss_mb": kid_rss / 2**20, "fds": fds, "children": len(kids),
+            "kid_pids": {k.pid for k in kids}}
 
 
-def run_pipeline(n: int, every: int, tmp: Path) -> dict:
-    import psutil
-
-    from pipeline.analyze import analyze_path
-
-    logging.disable(logging.WARNING)
-    folders = make_meetings(tmp / "in", n)
-    me = psutil.Process()
-    samples = []
-    t0 = time.perf_counter()
-    for i, folder in enumerate(folders, 1):
-        analyze_path(folder, tmp / "out")
-        if i % every == 0 or i == n:
-            rss, fds, kids = _proc_stats(me)
-            samples.append({"meetings": i, "rss_mb": round(rss, 1), "fds": fds, "children": kids,
-                            "s": round(time.perf_counter() - t0, 1)})
-            print(f"  {i:>6} meetings  rss {rss:7.1f} MB  fds {fds:4d}  children {kids}  {samples[-1]['s']:7.1f} s",
-                  flush=True)
-    reports = sum(1 for _ in (tmp / "out").glob("*/report.json"))
-    return {"mode": "pipeline", "meetings": n, "reports": reports, "samples": samples,
-            "seconds": round(time.perf_counter() - t0, 1)}
-
-
-def run_batch(n: int, workers: int, tmp: Path) -> dict:
-    import psutil
-
-    make_meetings(tmp / "in", n)
-    out = tmp / "out"
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    t0 = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "-q", "batch", str(tmp / "in"), "--out", str(out),
-         "--workers", str(workers)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
-    proc = psutil.Process(child.pid)
-    samples = []
-    while child.poll() is None:
-        try:
-            rss, fds, kids = _proc_stats(proc)
-        except psutil.Error:
-            break
-        done = sum(1 for _ in out.glob("*/report.json")) if out.exists() else 0
-        samples.append({"meetings": done, "rss_mb": round(rss, 1), "fds": fds, "children": kids,
-                        "s": round(time.perf_counter() - t0, 1)})
-        if len(samples) % 15 == 1:
-            print(f"  {done:>6} meetings  tree rss {rss:7.1f} MB  fds {fds:4d}  processes {kids + 1}  "
-                  f"{samples[-1]['s']:7.1f} s", flush=True)
-        time.sleep(1.0)
-    stdout, stderr = child.communicate()
-    time.sleep(1.0)
-    leftover = []
-    for p in psutil.process_iter(["pid", "name", "status"]):
-        try:
-            if os.getpgid(p.info["pid"]) == child.pid and p.info["status"] != psutil.STATUS_ZOMBIE:
-                leftover.append(f"{p.info['pid']} {p.info['name']}")
-        except (ProcessLookupError, psutil.Error):
-            continue
-    from pipeline.store import ResultsStore
-
-    with ResultsStore(out, read_only=True) as s:
-        stored = s.query("SELECT count(*), count(DISTINCT meeting_id) FROM meetings")[0]
-    return {"mode": "batch", "meetings": n, "workers": workers, "exit": child.returncode,
-            "summary": stdout.strip().splitlines()[:1], "stderr_tail": stderr[-500:],
-            "stored": stored[0], "stored_distinct": stored[1], "leftover_processes": leftover,
-            "samples": samples, "seconds": round(time.perf_counter() - t0, 1)}
-
-
-def verdict(result: dict) -> dict:
-    samples = [s for s in result["samples"] if s["meetings"] >= max(1, result["meetings"] // 10)]
-    if len(samples) < 2:
-        return {"flat": None, "note": "too few samples"}
-    base, last = samples[0], samples[-1]
-    peak = max(s["rss_mb"] for s in samples)
-    return {
-        "baseline_at": base["meetings"], "baseline_rss_mb": base["rss_mb"], "end_rss_mb": last["rss_mb"],
-        "peak_rss_mb": peak, "rss_ratio_end_vs_baseline": round(last["rss_mb"] / base["rss_mb"], 3),
-        "rss_ratio_peak_vs_baseline": round(peak / base["rss_mb"], 3),
-        "baseline_fds": base["fds"], "end_fds": last["fds"], "max_fds": max(s["fds"] for s in samples),
-        "flat": last["rss_mb"] / base["rss_mb"] <= 1.10 and last["fds"] <= base["fds"] + 2,
-    }
-
-
-def main() -> int:
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mode", choices=("pipeline", "batch"), default="pipeline")
-    ap.add_argument("--meetings", type=int, default=5000)
-    ap.add_argument("--every", type=int, default=250, help="pipeline mode: sample every N meetings")
-    ap.add_argument("--workers", type=int, default=2, help="batch mode: worker processes")
-    ap.add_argument("--json", metavar="FILE", help="also write the result as JSON")
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="dialoog-soak-") as tmp:
-        if args.mode == "pipeline":
-            result = run_pipeline(args.meetings, args.every, Path(tmp))
-        else:
-            result = run_batch(args.meetings, args.workers, Path(tmp))
-    result["verdict"] = verdict(result)
-    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=1))
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1), encoding="utf-8")
-    return 0 if result["verdict"].get("flat") is not False else 1
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--fake-cpu-ms", type=float, default=None)
+    ap.add_argument("--csv", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=None)
+    a = ap.parse_args()
+    from benchmarks.make_archive import make_archive
+
+    work = a.work or Path(tempfile.mkdtemp(prefix="dialoog-soak-"))
+    kind = make_archive(work / "archive", a.n, use_synthetic=a.fake_cpu_ms is not None)
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    if a.fake_cpu_ms is not None:
+        env.update(DIALOOG_ANALYZER="tests.flows_fake:analyze", DIALOOG_FAKE_CPU_MS=str(a.fake_cpu_ms))
+    cmd = [sys.executable, "-m", "flows.cli", "-q", "batch", str(work / "archive"), "--out", str(work / "out"),
+           "--workers", str(a.workers)]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = psutil.Process(p.pid)
+    rows, all_kids = [], set()
+    while p.poll() is None:
+        s = sample(proc)
+        if s:
+            all_kids |= s.pop("kid_pids")
+            rows.append({"t_s": round(time.perf_counter() - t0, 1), **{k: round(v, 1) for k, v in s.items()}})
+        time.sleep(1.0)
+    out, err = p.communicate()
+    time.sleep(2.0)
+    survivors = [pid for pid in all_kids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    if a.csv:
+        with open(a.csv, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    at = lambda frac: rows[min(len(rows) - 1, int(frac * len(rows)))]  # noqa: E731
+    marks = (0.3, 0.5, 0.7, 0.9)
+    print(f"archive {a.n} meetings ({kind}), --workers {a.workers}, exit {p.returncode}, {time.perf_counter() - t0:.0f} s")
+    print(out.strip().splitlines()[0] if out.strip() else err[-2000:])
+    print("at % of run:     " + "  ".join(f"{int(m * 100):>5}%" for m in marks) + "   (the first ~30% is start-up)")
+    print("batch RSS MB:    " + "  ".join(f"{at(m)['rss_mb']:>6.0f}" for m in marks) + f"   max {max(r['rss_mb'] for r in rows):.0f}")
+    print("children RSS MB: " + "  ".join(f"{at(m)['children_rss_mb']:>6.0f}" for m in marks)
+          + f"   max {max(r['children_rss_mb'] for r in rows):.0f}")
+    print("open fds:        " + "  ".join(f"{at(m)['fds']:>6}" for m in marks) + f"   max {max(r['fds'] for r in rows)}")
+    print(f"children       max {max(r['children'] for r in rows)}  distinct over the run {len(all_kids)}  "
+          f"alive after exit {len(survivors)}")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -59,7 +59,7 @@ class RuleComponent:
         if not Doc.has_extension("dialoog_hits"):
             Doc.set_extension("dialoog_hits", default=None)
         self.lang = lang
-        self.matcher = TokenMatcher()
+        self.matcher = TokenMatcher(encode=nlp.vocab.strings.add)  # matches on NORM hashes
         #: key -> (file, label, anchored, phrase); patterns kept in spaCy Matcher format
         self.keys: dict[str, tuple[str, str, bool, str]] = {}
         self.patterns: dict[str, list[list[dict]]] = {}
@@ -81,21 +81,26 @@ class RuleComponent:
             w for f in load_rule_file(lang, "common").get("fillers", []) for w in tokenize(str(f))
         )
 
+    def _skip_fillers(self, doc, start: int, end: int) -> int:
+        while start < end and (doc[start].is_punct or doc[start].norm_ in self.fillers):
+            start += 1
+        return start
+
     def __call__(self, doc):
         starts: list[int] = []       # effective start token of each sentence
         sent_of: list[int] = [0] * len(doc)
+        extra: set[int] = set()      # further anchors: after a token ending in . ? ! ("u." in Dutch)
         for i, sent in enumerate(doc.sents):
-            eff = sent.start
-            while eff < sent.end and (doc[eff].is_punct or doc[eff].norm_ in self.fillers):
-                eff += 1
-            starts.append(eff)
+            starts.append(self._skip_fillers(doc, sent.start, sent.end))
             for j in range(sent.start, sent.end):
                 sent_of[j] = i
+                if j + 1 < sent.end and doc[j].text[-1:] in ".?!" and len(doc[j].text) > 1:
+                    extra.add(self._skip_fillers(doc, j + 1, sent.end))
         hits = []
-        for key, start, end in self.matcher([t.norm_ for t in doc]):
+        for key, start, end in self.matcher(doc.to_array("NORM").tolist()):
             file, label, anchored, text = self.keys[key]
             s = sent_of[start]
-            if anchored and start > starts[s]:   # only fillers/punctuation may precede it
+            if anchored and start > starts[s] and start not in extra:  # only fillers/punctuation may precede it
                 continue
             hits.append(Hit(file, label, start, end, s, text))
         doc._.dialoog_hits = hits

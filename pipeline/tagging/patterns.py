@@ -4,7 +4,8 @@ A phrase is a space-separated list of words matched on spaCy's ``NORM``
 (lower-cased, contractions expanded: ``don't`` matches ``do not``):
 
 * ``a|b``  – either word (``recognise|recognize``); ``|`` binds single words only;
-* ``(a b|c d)`` – either word sequence (``(in order|under control)``);
+* ``(a b|c d)`` – either word sequence (``(in order|under control)``); groups and
+  words mix: ``discuss|(go into)|comment``;
 * ``word?`` / ``(a b)?`` – optional;
 * ``!a|b`` – any one word except these;
 * ``*``    – up to three arbitrary words;
@@ -32,7 +33,8 @@ RULES_DIR = Path(__file__).resolve().parent / "rules"
 LANGUAGES: tuple[str, ...] = ("en", "nl")
 WILDCARD = {"OP": "{0,3}"}
 _MAX_VARIANTS = 2000
-_ITEM = re.compile(r"\([^)]*\)\??|\S+")
+_ITEM = re.compile(r"(?:\([^)]*\)|[^\s(])+")
+_ALT = re.compile(r"\|(?![^(]*\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +91,12 @@ def compile_phrase(phrase: str, tokenize) -> Phrase:
             continue
         optional = item.endswith("?") and len(item) > 1
         body = item[:-1] if optional else item
-        if body.startswith("(") and body.endswith(")"):
-            alts = [a.strip() for a in body[1:-1].split("|") if a.strip()]
-        else:
-            alts = [a for a in body.split("|") if a]
+        alts = []
+        for alt in _ALT.split(body):
+            alt = alt.strip()
+            inner = alt[1:-1] if alt.startswith("(") and alt.endswith(")") else alt
+            alts += [a.strip() for a in inner.split("|")] if inner is not alt else [alt]
+        alts = [a for a in alts if a]
         seqs = [tokenize(a) for a in alts]
         if all(len(q) == 1 for q in seqs):
             spec: dict[str, Any] = {"NORM": {"IN": sorted({q[0] for q in seqs})}}

@@ -84,7 +84,7 @@ def read_facts(doc) -> RuleFacts:
     questions = []
     for i, sent in enumerate(sents):
         marks = by_sent.get(i, {})
-        has_mark = any(t.text == "?" or t.text.endswith("?") for t in sent)
+        has_mark = "?" in sent.text
         if not has_mark and "question" not in marks:
             continue
         label, strong, span = None, False, ""

@@ -140,7 +140,7 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
     for i, p in zip(ask, clf.open_proba([items[i].text for i in ask], [facts[i].question_hint() for i in ask])):
         label = "open" if p >= 0.5 else "closed"
         q_label[i] = Tag("question", label, QUESTION_MODEL, confidence=max(p, 1 - p))
-    refl = [i for i in en if _role_ok("en", "reflections", items[i].role)]
+    refl = [i for i in en if _role_ok("en", "reflections", items[i].role) and any(c.isalnum() for c in items[i].text)]
     probs = clf.reflection_proba([items[i].text for i in refl], [items[i].previous for i in refl],
                                  [facts[i].reflection_hint() for i in refl])
     hits = [i for i, p in zip(refl, probs) if p >= clf.reflection_threshold]

@@ -18,18 +18,18 @@ from typing import Any
 _ANY = ("any", None)
 
 
-def _spec(tok: dict[str, Any]) -> tuple[str, Any, str | None]:
+def _spec(tok: dict[str, Any], encode) -> tuple[str, Any, str | None]:
     op = tok.get("OP")
     norm = tok.get("NORM")
     if norm is None:
         return ("any", None, op)
     if isinstance(norm, dict):
         if "IN" in norm:
-            return ("in", frozenset(norm["IN"]), op)
+            return ("in", frozenset(encode(v) for v in norm["IN"]), op)
         if "NOT_IN" in norm:
-            return ("not_in", frozenset(norm["NOT_IN"]), op)
+            return ("not_in", frozenset(encode(v) for v in norm["NOT_IN"]), op)
         raise ValueError(f"unsupported token predicate {norm!r}")
-    return ("eq", norm, op)
+    return ("eq", encode(norm), op)
 
 
 def _test(kind: str, value: Any, norm: str) -> bool:
@@ -43,15 +43,22 @@ def _test(kind: str, value: Any, norm: str) -> bool:
 
 
 class TokenMatcher:
-    """``add(key, patterns)``, then ``matcher(norms) -> [(key, start, end), ...]``."""
+    """``add(key, patterns)``, then ``matcher(norms) -> [(key, start, end), ...]``.
 
-    def __init__(self) -> None:
+    ``encode`` maps a pattern's norm strings to what ``matcher(...)`` is given per
+    token (identity for strings; spaCy's string hashes for ``doc.to_array("NORM")``).
+    """
+
+    def __init__(self, encode=None) -> None:
+        self._encode = encode or (lambda s: s)
         self._by_first: dict[str, list[tuple[Any, tuple]]] = defaultdict(list)
         self._anywhere: list[tuple[Any, tuple]] = []
 
     def add(self, key: Any, patterns: Sequence[Sequence[dict[str, Any]]]) -> None:
         for pattern in patterns:
-            specs = tuple(_spec(t) for t in pattern)
+            specs = tuple(_spec(t, self._encode) for t in pattern)
+            if all(op is None for _, _, op in specs):
+                specs = ("plain", tuple((kind, value) for kind, value, _ in specs))
             for first in self._first_norms(specs):
                 if first is None:
                     self._anywhere.append((key, specs))
@@ -61,6 +68,8 @@ class TokenMatcher:
     @staticmethod
     def _first_norms(specs) -> list[str | None]:
         """Norms the first consumed token can have (None = any)."""
+        if specs[0] == "plain":
+            specs = tuple((kind, value, None) for kind, value in specs[1])
         out: list[str | None] = []
         for kind, value, op in specs:
             if kind == "eq":
@@ -76,10 +85,27 @@ class TokenMatcher:
     def __call__(self, norms: Sequence[str]) -> list[tuple[Any, int, int]]:
         found: dict[tuple[Any, int], int] = {}
         n = len(norms)
+        by_first, anywhere = self._by_first, self._anywhere
         for i in range(n):
-            cands = self._by_first.get(norms[i], ())
-            for key, specs in (*cands, *self._anywhere):
+            cands = by_first.get(norms[i])
+            if cands is None and not anywhere:
+                continue
+            for key, specs in (cands or []) + anywhere if anywhere else cands:
                 if (key, i) in found:
+                    continue
+                if specs[0] == "plain":
+                    plain = specs[1]
+                    end = i + len(plain)
+                    if end > n:
+                        continue
+                    j = i
+                    for kind, value in plain:
+                        w = norms[j]
+                        if not (w == value if kind == "eq" else (w in value if kind == "in" else w not in value)):
+                            break
+                        j += 1
+                    else:
+                        found[(key, i)] = end
                     continue
                 end = _match(specs, 0, norms, i, n)
                 if end is not None and end > i:

@@ -1,0 +1,378 @@
+"""``analyze_archive``: every meeting under a folder, incrementally, in parallel.
+
+The flow (running in the parent process) discovers meetings, skips those whose
+inputs, settings and dialoog version are unchanged, and maps a task over
+*chunks* of the rest (coarse tasks keep Prefect's per-task overhead small).
+Workers analyse and write report files; the parent alone writes the results
+store, one transaction per meeting, as chunks complete — DuckDB's single
+writer is never contended, on a process pool or a Dask cluster alike.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import contextlib
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.runtime import prepare_prefect
+
+prepare_prefect()
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+
+from flows.discover import MeetingItem, discover_meetings, plan_batch, settings_fingerprint  # noqa: E402
+from flows.work import Outcome, process_chunk  # noqa: E402
+from pipeline import __version__  # noqa: E402
+from pipeline.fileio import ensure_dir, remove_stale_parts  # noqa: E402
+from pipeline.options import AnalyzeOptions  # noqa: E402
+from pipeline.store import ResultsStore  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+#: At most this many meetings per task (progress granularity vs. per-task overhead).
+MAX_CHUNK = 25
+#: Aim for this many chunks per worker, so fast workers pick up slack at the end.
+CHUNKS_PER_WORKER = 4
+
+
+@dataclass
+class BatchSummary:
+    run_id: str
+    total: int = 0
+    done: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    #: (source, meeting id or None, error type, reason)
+    failed: list[tuple[str, str | None, str, str]] = field(default_factory=list)
+    #: failed in an earlier run with the same inputs; not retried without --retry-failed
+    held_back: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.held_back
+
+
+# --------------------------------------------------------------------------- progress
+
+ProgressListener = Callable[[str, int], None]   # (event, n): ("total", n) once, then ("advance", k)
+_listeners: list[ProgressListener] = []
+
+
+def add_progress_listener(fn: ProgressListener) -> None:
+    """Register a callback for batch progress (the CLI's progress bar).  Same process only."""
+    _listeners.append(fn)
+
+
+def remove_progress_listener(fn: ProgressListener) -> None:
+    if fn in _listeners:
+        _listeners.remove(fn)
+
+
+def _notify(event: str, n: int) -> None:
+    for fn in list(_listeners):
+        try:
+            fn(event, n)
+        except Exception:  # noqa: BLE001 - a broken progress bar must not break the batch
+            log.debug("progress listener failed", exc_info=True)
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+#: The process pool of ``--workers N`` (set by :func:`run_archive` in the parent only).
+_POOL: "concurrent.futures.ProcessPoolExecutor | None" = None
+
+
+@task(name="analyze-chunk", cache_policy=NO_CACHE, persist_result=False)
+def analyze_chunk(
+    items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
+) -> list[Outcome]:
+    """Analyse a chunk of meetings in one worker process (heavy models stay loaded between meetings).
+
+    On Dask the task itself runs in a worker process.  With ``--workers N`` the
+    task runs in a thread of the parent and hands the chunk to a plain process
+    pool: real parallelism for CPU-bound work without Prefect's per-task cost
+    of running its engine in a subprocess.
+    """
+    if _POOL is not None:
+        return _POOL.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
+    return process_chunk(items, out_dir, options, run_id, settings_hash)
+
+
+def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
+    if not items:
+        return []
+    size = max(1, min(max_chunk, math.ceil(len(items) / (max(1, workers) * CHUNKS_PER_WORKER))))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _record(store: ResultsStore, outcomes: Sequence[Outcome], summary: BatchSummary, *, settings_hash: str,
+            run_id: str) -> None:
+    """Store a chunk's results: its done meetings in one transaction, then its failures."""
+    done = [o for o in outcomes if o.status == "done" and o.rows is not None]
+    store.put_meetings([o.rows for o in done])
+    summary.done.extend(o.meeting_id or o.source for o in done)
+    for outcome in outcomes:
+        if outcome.status == "done" and outcome.rows is not None:
+            continue
+        store.put_failure(
+            source=outcome.source, meeting_id=outcome.meeting_id, input_hash=outcome.input_hash,
+            settings_hash=settings_hash, dialoog_version=__version__, run_id=run_id,
+            error_type=outcome.error_type or "Error", reason=outcome.reason, retryable=outcome.retryable,
+            attempts=outcome.attempts,
+        )
+        summary.failed.append((outcome.source, outcome.meeting_id, outcome.error_type, outcome.reason))
+
+
+# --------------------------------------------------------------------------- flow
+
+
+@flow(name="analyze-archive", validate_parameters=False, log_prints=False)
+def analyze_archive(
+    root: str,
+    out_dir: str,
+    options: AnalyzeOptions | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+    workers: int = 1,
+    max_chunk: int = MAX_CHUNK,
+) -> BatchSummary:
+    """Analyse every meeting under ``root`` into ``out_dir`` (reports + ``dialoog.duckdb``)."""
+    t0 = time.perf_counter()
+    options = options_from(options)
+    out = ensure_dir(out_dir)
+    stale = remove_stale_parts(out)
+    if stale:
+        log.info("removed %d half-written file(s) left by an interrupted run", stale)
+    settings_hash, settings_json = settings_fingerprint(options)
+    run_id = _run_id()
+    summary = BatchSummary(run_id=run_id)
+    with ResultsStore(out) as store, _worker_pool(workers):
+        items = discover_meetings(root, exclude=[out])
+        plan = plan_batch(
+            items, store.states(), settings_hash=settings_hash, out_dir=out, retry_failed=retry_failed, since=since
+        )
+        summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
+        summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
+        summary.held_back = [(i.source, reason) for i, reason in plan.held_back]
+        store.start_run(run_id, dialoog_version=__version__, settings_hash=settings_hash,
+                        settings_json=settings_json, root=str(root))
+        _notify("total", summary.total)
+        _notify("advance", len(plan.skipped) + len(plan.held_back))
+        for item, reason in plan.rejected:
+            _record(store, [Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
+                                    reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
+            _notify("advance", 1)
+        # A bounded window of chunks in flight: memory stays flat however big the archive,
+        # and finished chunks' results are dropped once stored.
+        pending = collections.deque(chunked(plan.todo, workers, max_chunk))
+        window = max(2, 2 * workers)
+        inflight: dict = {}
+        while pending or inflight:
+            while pending and len(inflight) < window:
+                chunk = pending.popleft()
+                inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash)] = chunk
+            fut = next(as_completed(list(inflight)))
+            chunk = inflight.pop(fut)
+            try:
+                outcomes = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its chunk, not the batch
+                reason = f"worker failed: {type(exc).__name__}: {exc}"
+                outcomes = [Outcome(i.source, i.meeting_id, i.input_hash, "failed", error_type="WorkerError",
+                                    reason=reason, retryable=True) for i in chunk]
+            _record(store, outcomes, summary, settings_hash=settings_hash, run_id=run_id)
+            _notify("advance", len(outcomes))
+            del fut, outcomes
+        summary.seconds = time.perf_counter() - t0
+        store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
+                         failed=len(summary.failed) + len(summary.held_back))
+    return summary
+
+
+def options_from(value: AnalyzeOptions | dict | None) -> AnalyzeOptions:
+    """Options as given, or rebuilt from the JSON a deployment stored them as."""
+    if value is None:
+        return AnalyzeOptions()
+    if isinstance(value, AnalyzeOptions):
+        return value
+    from pipeline.options import AudioOptions, DiarizeOptions, IngestOptions, TagOptions, TranscribeOptions
+
+    d = dict(value)
+    audio = dict(d.pop("audio", None) or {})
+    if audio:
+        audio = AudioOptions(
+            transcribe=TranscribeOptions(**(audio.pop("transcribe", None) or {})),
+            diarize=DiarizeOptions(**(audio.pop("diarize", None) or {})), **audio,
+        )
+    return AnalyzeOptions(
+        **{k: v for k, v in d.items() if k not in ("ingest", "tag", "roles")},
+        roles=tuple(d.get("roles") or ()),
+        ingest=IngestOptions(**(d.get("ingest") or {})),
+        tag=TagOptions(**(d.get("tag") or {})),
+        **({"audio": audio} if audio else {}),
+    )
+
+
+@contextlib.contextmanager
+def _worker_pool(workers: int):
+    """Make sure ``--workers N`` chunks run in N processes when tasks run in threads.
+
+    :func:`run_archive` starts the pool early (overlapping Prefect's start-up);
+    a flow run started any other way (a deployment, ``flow.serve``) gets one here.
+    """
+    global _POOL
+    from prefect.context import FlowRunContext
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    ctx = FlowRunContext.get()
+    threads = ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+    if _POOL is not None or workers <= 1 or not threads:
+        yield
+        return
+    _POOL = start_worker_pool(workers)
+    try:
+        yield
+    finally:
+        pool, _POOL = _POOL, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@flow(name="dialoog-archive-job", validate_parameters=False)
+def archive_job(
+    root: str,
+    out_dir: str,
+    options: dict | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_local: int | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+) -> dict:
+    """Entry point for deployments (``prefect.yaml``, ``dialoog batch --every``): the archive
+    flow as a subflow, on the task runner the parameters ask for."""
+    runner = make_task_runner(workers, dask_address, dask_local)
+    summary = analyze_archive.with_options(task_runner=runner)(
+        root, out_dir, options_from(options), since=since, retry_failed=retry_failed,
+        workers=max(1, dask_local or workers),
+    )
+    return {"done": len(summary.done), "skipped": len(summary.skipped),
+            "failed": [{"source": s, "reason": r} for s, _m, _t, r in summary.failed]}
+
+
+def _run_id() -> str:
+    try:
+        from prefect.runtime import flow_run
+
+        rid = flow_run.id
+        if rid:
+            return str(rid)
+    except Exception:  # noqa: BLE001 - outside a flow run
+        pass
+    return uuid.uuid4().hex
+
+
+def make_task_runner(workers: int = 1, dask_address: str | None = None, dask_local: int | None = None):
+    """The task runner for a batch: Dask (existing cluster or local processes), a process pool, or inline."""
+    if dask_address or dask_local:
+        from pipeline.errors import require
+
+        require("prefect_dask", "dask", "prefect-dask")
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": int(dask_local), "threads_per_worker": 1, "processes": True,
+                            "dashboard_address": None}
+        )
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    # One thread per worker; with workers > 1 each thread feeds the process pool (see analyze_chunk).
+    return ThreadPoolTaskRunner(max_workers=max(1, workers))
+
+
+def run_archive(
+    root: str | Path,
+    out_dir: str | Path,
+    options: AnalyzeOptions | None = None,
+    *,
+    workers: int = 1,
+    dask_address: str | None = None,
+    dask_local: int | None = None,
+    since: str | None = None,
+    retry_failed: bool = False,
+) -> BatchSummary:
+    """Run :func:`analyze_archive` with the task runner these settings ask for."""
+    global _POOL
+    from flows.watchdog import guard
+
+    guard()  # a killed batch leaves no server, pool or Dask processes behind
+    n = dask_local or workers
+    runner = make_task_runner(workers, dask_address, dask_local)
+    flow_ = analyze_archive.with_options(task_runner=runner)
+    server = prestart_ephemeral_server()
+    pool = None
+    if workers > 1 and not (dask_address or dask_local):
+        pool = start_worker_pool(workers)
+    _POOL = pool
+    try:
+        if server is not None:
+            server.join()
+        return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
+    finally:
+        _POOL = None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def prestart_ephemeral_server():
+    """Without ``PREFECT_API_URL``, start Prefect's ephemeral server in the background now.
+
+    It takes seconds (a uvicorn subprocess with a SQLite database); starting it
+    while the worker processes spawn overlaps the two.  Returns the thread to
+    join before the flow runs (Prefect reuses the running server), or None.
+    """
+    import threading
+
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ALLOW_EPHEMERAL_MODE
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
+        return None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    def start() -> None:
+        try:
+            SubprocessASGIServer().start()
+        except Exception:  # noqa: BLE001 - the flow will start it (and report any error) itself
+            log.debug("could not pre-start the ephemeral Prefect server", exc_info=True)
+
+    thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_worker_pool(workers: int):
+    """A pool of ``workers`` fresh processes (spawned: no threads inherited), started now so
+    that their start-up overlaps Prefect's."""
+    import concurrent.futures
+    import multiprocessing
+
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                                  initializer=_worker_init)
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
+
+
+def _worker_init() -> None:
+    prepare_prefect()
+    import flows.work  # noqa: F401 - import the pipeline once, before the first chunk

@@ -1,0 +1,46 @@
+"""The archive flow on a local Dask cluster with worker processes, and on a process pool."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.flows_fake import GOOD, make_meeting
+
+pytest.importorskip("prefect_dask")
+pytestmark = pytest.mark.usefixtures("prefect_api", "fake_analyzer")
+
+
+@pytest.mark.parametrize("how", [{"dask_local": 2}, {"workers": 2}], ids=["dask-local", "process-pool"])
+def test_parallel_runners_store_every_meeting_once(tmp_path, how):
+    from flows.archive import run_archive
+    from pipeline.store import ResultsStore
+
+    root, out = tmp_path / "a", tmp_path / "out"
+    for i in range(6):
+        make_meeting(root, f"d{i}", GOOD)
+    make_meeting(root, "bad", ["CORRUPT"])
+    summary = run_archive(root, out, **how)
+    assert sorted(summary.done) == [f"d{i}" for i in range(6)]
+    assert [f[1] for f in summary.failed] == ["bad"]
+    with ResultsStore(out, read_only=True) as s:
+        assert s.count("meetings") == 6
+        assert s.query("SELECT count(DISTINCT meeting_id), count(*) FROM utterances") == [(6, 6 * len(GOOD))]
+        assert s.query("SELECT DISTINCT run_id FROM meetings") == [(summary.run_id,)]
+    # The meetings were analysed in worker processes, not in this (the store-writing) one.
+    pids = {int((tmp_path / f"pid-d{i}").read_text()) for i in range(6)}
+    assert os.getpid() not in pids
+
+
+def test_archive_job_entry_point_uses_worker_processes(tmp_path):
+    """The deployment entry point (prefect.yaml, --every) gets a process pool without run_archive."""
+    from flows.archive import archive_job
+
+    root, out = tmp_path / "a", tmp_path / "out"
+    for i in range(3):
+        make_meeting(root, f"j{i}", GOOD)
+    result = archive_job(str(root), str(out), {"report_lang": "nl"}, workers=2)
+    assert result == {"done": 3, "skipped": 0, "failed": []}
+    pids = {int((tmp_path / f"pid-j{i}").read_text()) for i in range(3)}
+    assert os.getpid() not in pids

@@ -1,0 +1,122 @@
+"""compare_meetings, analyze_meeting, the per-process model cache, discovery and chunking."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+
+import pytest
+
+from tests.flows_fake import GOOD, make_meeting
+
+
+def test_compare_meetings_tables(tmp_path, prefect_api, fake_analyzer):
+    from flows.archive import run_archive
+    from flows.compare import compare_meetings
+
+    root, out = tmp_path / "a", tmp_path / "out"
+    make_meeting(root, "c1", GOOD)
+    make_meeting(root, "c2", GOOD[:2])
+    run_archive(root, out)
+    tables = compare_meetings(str(out), str(tmp_path / "cmp"))
+    assert list(tables["meetings"]["meeting_id"]) == ["c1", "c2"]
+    (row,) = tables["pilots"].to_dict("records")
+    assert row["pilot"] == "test" and row["meetings"] == 2
+    assert (tmp_path / "cmp" / "pilots.csv").read_text().startswith("pilot,meetings")
+
+
+def test_discovery_ids_hashes_and_loose_files(tmp_path):
+    from flows.discover import discover_meetings, input_hash
+
+    make_meeting(tmp_path, "f1", GOOD, folder="x/f1")
+    (tmp_path / "x" / "f1" / "voices").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "call.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (tmp_path / "a" / "call.wav").write_bytes(b"RIFF")            # same stem: the transcript wins
+    (tmp_path / "b" / "call.srt").write_text("1\n", encoding="utf-8")  # same stem elsewhere: distinct id
+    (tmp_path / "a" / "notes.pdf").write_text("x", encoding="utf-8")
+    out = tmp_path / "out"
+    make_meeting(out, "old-output", GOOD)                           # the output folder is never an input
+    items = discover_meetings(tmp_path, exclude=[out])
+    assert [(i.meeting_id, i.is_folder) for i in items] == [("call", False), ("b-call", False), ("f1", True)]
+    h1 = input_hash(tmp_path / "x" / "f1")
+    (tmp_path / "x" / "f1" / "voices" / "anna.wav").write_bytes(b"1")
+    assert input_hash(tmp_path / "x" / "f1") != h1
+
+
+def test_chunks_cover_everything_once():
+    from flows.archive import chunked
+
+    items = list(range(103))
+    for workers in (1, 2, 8):
+        chunks = chunked(items, workers)
+        assert [x for c in chunks for x in c] == items
+        assert max(map(len, chunks)) <= 25
+    assert chunked([], 2) == []
+
+
+def test_model_cache_loads_once_per_process_even_across_threads():
+    from models.cache import cached_model, clear_model_cache
+
+    calls = []
+
+    @cached_model
+    def load(name):
+        calls.append(name)
+        return object()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(load("tiny"))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["tiny"] and len({id(r) for r in results}) == 1
+    assert load("small") is not results[0]
+    clear_model_cache()
+    load("tiny")
+    assert calls == ["tiny", "small", "tiny"]
+
+
+def test_options_survive_a_json_round_trip():
+    import dataclasses
+    import json
+
+    from flows.archive import options_from
+    from pipeline.options import AnalyzeOptions
+
+    opts = AnalyzeOptions(language="nl", roles=("Anna=buyer",), report_lang="nl")
+    assert options_from(json.loads(json.dumps(dataclasses.asdict(opts)))) == opts
+
+
+def _pipeline_complete() -> bool:
+    try:
+        from pipeline.lessons import score_lessons  # noqa: F401
+        from pipeline.report.html import render_html  # noqa: F401
+        from pipeline.report.markdown import render_markdown  # noqa: F401
+        from pipeline.tagging import tag_transcript  # noqa: F401
+    except ImportError:
+        return False
+    return importlib.util.find_spec("pipeline.analyze") is not None
+
+
+_PIPELINE = _pipeline_complete()
+
+
+@pytest.mark.skipif(not _PIPELINE, reason="the whole-meeting pipeline is not complete in this tree")
+def test_analyze_meeting_flow_on_a_sample(tmp_path, prefect_api):
+    from pathlib import Path
+
+    from flows.meeting import analyze_meeting
+    from pipeline.store import ResultsStore
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "sample"
+    folder = next((p for p in sorted(samples.glob("*")) if (p / "meeting.yaml").is_file()), None)
+    if folder is None:
+        pytest.skip("no sample meetings")
+    result = analyze_meeting(str(folder), str(tmp_path))
+    assert Path(result["paths"]["json"]).is_file()
+    with ResultsStore(tmp_path, read_only=True) as s:
+        assert s.meeting_ids() == [result["meeting_id"]]
+        assert s.count("lesson_scores") == 8
