@@ -130,3 +130,18 @@ def test_cli_allow_download_flag_reaches_environment():
     """)
     assert out["result"]["default"] == ["1", False]
     assert out["result"]["allowed"] == ["0", True]
+
+
+def test_prefect_home_is_created_owner_only(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    out = _run("""
+        import stat
+        from pathlib import Path
+        from flows.runtime import prepare_prefect
+        prepare_prefect()
+        p = Path(os.environ["HOME"]) / ".prefect"
+        RESULT["mode"] = oct(stat.S_IMODE(p.stat().st_mode))
+        RESULT["analytics"] = os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"]
+    """, HOME=str(home))
+    assert out["result"] == {"mode": "0o700", "analytics": "false"}
