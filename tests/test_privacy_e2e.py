@@ -129,3 +129,35 @@ def test_logs_hold_no_transcript_text_at_info(tmp_path, caplog):
     leaked = [(r.name, r.getMessage()[:120]) for r in caplog.records
               if r.levelno >= logging.INFO and any(s in r.getMessage() for s in snippets)]
     assert not leaked, f"transcript text in the log: {leaked[:3]}"
+
+
+def test_pseudonymised_batch_store_has_no_names(tmp_path, prefect_api):
+    """``dialoog batch --pseudonymise``: no participant name in any table of the store, nor in the reports."""
+    import shutil
+
+    duckdb = pytest.importorskip("duckdb")
+    samples = ["companyB-call1", "companyB-call2", "nl-leverancier-gesprek"]
+    root = tmp_path / "archive"
+    for s in samples:
+        shutil.copytree(SAMPLES / s, root / s)
+    out = tmp_path / "out"
+    status = _run(["-q", "batch", str(root), "--out", str(out), "--pseudonymise"])
+    assert status == 0
+    names: set[str] = set()
+    for s in samples:
+        names |= _participant_names(SAMPLES / s) | _mentioned_names(SAMPLES / s)
+    con = duckdb.connect(str(out / "dialoog.duckdb"), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        assert {"meetings", "utterances", "speakers"} <= set(tables)
+        n_utts = con.execute("SELECT count(*) FROM utterances").fetchone()[0]
+        assert n_utts > 50
+        for table in tables:
+            rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
+            text = "\n".join(" | ".join(str(v) for v in row) for row in rows)
+            assert not _leaks(text, names), f"table {table} leaks {_leaks(text, names)}"
+    finally:
+        con.close()
+    for path in out.rglob("report.*"):
+        assert not _leaks(path.read_text(encoding="utf-8"), names), path
+    assert stat.S_IMODE((out / "dialoog.duckdb").stat().st_mode) == 0o600
