@@ -149,7 +149,7 @@ def channels_are_distinct(audio: AudioData, threshold: float = 0.9) -> bool:
 def _too_long(p: Path, seconds: float, limit: float | None) -> InputError:
     return InputError(
         f"recording is {seconds / 60:.1f} min long, over the limit of {(limit or 0) / 60:.1f} min",
-        path=p, hint="split it, or raise AudioOptions.max_duration_s / --max-duration",
+        path=p, hint="split it, or raise the limit with --max-duration-min (AudioOptions.max_duration_s)",
     )
 
 
