@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
@@ -174,3 +174,46 @@ def test_tag_text_never_fails(text: str, language: str, role) -> None:
     tag_text = _need("pipeline.tagging", "tag_text")
     out = result_or_input_error(tag_text, text, language=language, role=role, seconds=10)
     assert isinstance(out, UtteranceTags)
+
+
+# ---------------------------------------------------------------- recordings
+
+
+def _wav_bytes(seconds: float = 0.5, rate: int = 16000) -> bytes:
+    import io
+    import wave
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x01\x00\xff\xff" * int(seconds * rate / 2))
+    return buf.getvalue()
+
+
+_WAV = _wav_bytes()
+
+
+@needs("pipeline.audio.load", "load_audio")
+@settings(max_examples=60)
+@given(data=st.one_of(
+    st.binary(max_size=4096),
+    st.integers(0, len(_WAV)).map(lambda n: _WAV[:n]),                      # truncated anywhere
+    st.tuples(st.integers(0, len(_WAV) - 1), st.binary(min_size=1, max_size=64)).map(
+        lambda t: _WAV[:t[0]] + t[1] + _WAV[t[0] + len(t[1]):]),             # corrupted in place
+), suffix=st.sampled_from([".wav", ".mp3", ".m4a", ".ogg", ".webm"]))
+def test_load_audio_decodes_or_raises_input_error(data: bytes, suffix: str) -> None:
+    load_audio = _need("pipeline.audio.load", "load_audio")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"rec{suffix}"
+        path.write_bytes(data)
+        out = result_or_input_error(load_audio, path, max_duration_s=60, seconds=20)
+        if isinstance(out, InputError):
+            assert path.name in str(out), f"error does not name the recording: {out}"
+            return
+    assert out.samples.ndim == 2 and out.channels in (1, 2)
+    assert out.duration_s <= 61
+    import numpy as np
+
+    assert np.isfinite(out.samples).all()
