@@ -165,14 +165,22 @@ def test_load_rubric_parses_or_raises_input_error(text: str) -> None:
 # ---------------------------------------------------------------- taggers (``dialoog tag`` input)
 
 
+@pytest.fixture(scope="module")
+def warm_taggers():
+    """Load the tagging models once, outside the time guard and Hypothesis' deadline."""
+    tag_text = _need("pipeline.tagging", "tag_text")
+    if tag_text is not None:
+        for lang in ("en", "nl"):
+            tag_text("Is this loaded?", language=lang)
+
+
 @needs("pipeline.tagging", "tag_text")
 @given(text=st.text(max_size=400), language=st.sampled_from(["en", "nl"]),
        role=st.sampled_from([None, "buyer", "supplier", "unknown"]))
 @example(text="why " * 5000, language="en", role="buyer")
 @example(text="?" * 10_000, language="nl", role="supplier")
-def test_tag_text_never_fails(text: str, language: str, role) -> None:
+def test_tag_text_never_fails(warm_taggers, text: str, language: str, role) -> None:
     tag_text = _need("pipeline.tagging", "tag_text")
-    tag_text("Is this loaded?", language=language)  # model loading is not what the time guard is for
     out = result_or_input_error(tag_text, text, language=language, role=role, seconds=10)
     assert isinstance(out, UtteranceTags)
 
