@@ -226,3 +226,35 @@ def test_load_audio_decodes_or_raises_input_error(data: bytes, suffix: str) -> N
     import numpy as np
 
     assert np.isfinite(out.samples).all()
+
+
+# ---------------------------------------------------------------- ``dialoog tag`` input files
+
+_csv_like = st.one_of(
+    st.binary(max_size=2048),
+    st.lists(st.lists(st.text(max_size=20), max_size=4), max_size=6).map(
+        lambda rows: "\n".join(",".join(r) for r in [["id", "text", "lang", "role"], *rows]).encode("utf-8")),
+    st.lists(st.dictionaries(st.sampled_from(["id", "text", "lang", "role", "speaker", "x"]),
+                             st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=2)),
+                             max_size=5), max_size=6).map(
+        lambda objs: "\n".join(__import__("json").dumps(o) for o in objs).encode("utf-8")),
+)
+
+
+@needs("pipeline.tagging.table_io", "read_rows")
+@given(data=_csv_like, suffix=st.sampled_from([".csv", ".jsonl", ".json", ".txt"]))
+@example(data=b'id,text\n1,"unclosed quote\n', suffix=".csv")
+@example(data=b"\xff\xfe\x00\x00", suffix=".csv")
+@example(data=b'{"id": 1}\n', suffix=".jsonl")
+def test_tag_input_reads_or_raises_input_error(data: bytes, suffix: str) -> None:
+    read_rows = _need("pipeline.tagging.table_io", "read_rows")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"rows{suffix}"
+        path.write_bytes(data)
+        out = result_or_input_error(read_rows, path)
+        if isinstance(out, InputError):
+            assert path.name in str(out), f"error does not name the input: {out}"
+            return
+    assert isinstance(out, list)
+    for row in out:
+        assert isinstance(row.get("id"), str) and isinstance(row.get("text"), str)
