@@ -121,12 +121,26 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, keep_st
                         p, n_total / SAMPLE_RATE, _reason(exc))
         if pending:
             blocks.append(np.concatenate(pending, axis=1))
-    samples = np.concatenate(blocks, axis=1) if blocks else np.zeros((out_ch, 0), np.float32)
+    samples = _join(blocks, out_ch)
     samples = np.clip(samples, -1.0, 1.0, out=samples)
     if max_duration_s is not None and samples.shape[1] / SAMPLE_RATE > max_duration_s + 1:
         raise _too_long(p, samples.shape[1] / SAMPLE_RATE, max_duration_s)
     log.info("%s: %.1f s, %d channel(s) at %d Hz", p, samples.shape[1] / SAMPLE_RATE, out_ch, SAMPLE_RATE)
     return AudioData(str(p), np.ascontiguousarray(samples), SAMPLE_RATE, src_channels)
+
+
+def _join(blocks: list[np.ndarray], channels: int) -> np.ndarray:
+    """The blocks as one array, freeing each block once copied (peak ≈ result + one block, not 2×)."""
+    total = sum(b.shape[1] for b in blocks)
+    out = np.empty((channels, total), np.float32)
+    pos = 0
+    blocks.reverse()
+    while blocks:
+        b = blocks.pop()
+        out[:, pos:pos + b.shape[1]] = b
+        pos += b.shape[1]
+        del b
+    return out
 
 
 def channels_are_distinct(audio: AudioData, threshold: float = 0.9) -> bool:
