@@ -85,6 +85,10 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, keep_st
         if not container.streams.audio:
             raise InputError("file has no audio track", path=p, hint="give the recording with sound")
         stream = container.streams.audio[0]
+        if stream.codec_context is None:
+            # e.g. a WAV header naming a codec FFmpeg has no decoder for (a corrupted format field)
+            raise InputError("cannot decode the audio track (unknown or corrupt codec)", path=p,
+                             hint="export or copy the recording again, as wav, mp3 or m4a")
         src_channels = int(stream.codec_context.channels or 1)
         if max_duration_s is not None and container.duration:
             declared = container.duration / 1_000_000
