@@ -205,13 +205,15 @@ _WAV = _wav_bytes()
 
 
 @needs("pipeline.audio.load", "load_audio")
-@settings(max_examples=60)
+@settings(max_examples=100)
 @given(data=st.one_of(
     st.binary(max_size=4096),
     st.integers(0, len(_WAV)).map(lambda n: _WAV[:n]),                      # truncated anywhere
     st.tuples(st.integers(0, len(_WAV) - 1), st.binary(min_size=1, max_size=64)).map(
         lambda t: _WAV[:t[0]] + t[1] + _WAV[t[0] + len(t[1]):]),             # corrupted in place
 ), suffix=st.sampled_from([".wav", ".mp3", ".m4a", ".ogg", ".webm"]))
+@example(data=_WAV[:34] + b"\x00" + _WAV[35:], suffix=".wav")   # bits per sample 0: no decoder (found by this test)
+@example(data=_WAV[:20] + b"\xff\xff" + _WAV[22:], suffix=".wav")  # unknown format tag
 def test_load_audio_decodes_or_raises_input_error(data: bytes, suffix: str) -> None:
     load_audio = _need("pipeline.audio.load", "load_audio")
     with tempfile.TemporaryDirectory() as tmp:
