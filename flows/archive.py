@@ -375,4 +375,6 @@ def start_worker_pool(workers: int):
 
 def _worker_init() -> None:
     prepare_prefect()
-    import flows.work  # noqa: F401 - import the pipeline once, before the first chunk
+    from flows.work import warm_up
+
+    warm_up()  # load the pipeline's rules and models while Prefect starts up

@@ -126,6 +126,36 @@ def process_meeting(
                            reason=_reason(exc), retryable=retry, attempts=attempt, seconds=time.perf_counter() - t0)
 
 
+def warm_up(options: AnalyzeOptions | None = None) -> None:
+    """Import the pipeline and load its rule sets/models in this process, before the first meeting.
+
+    Run in each worker as it starts, so that loading overlaps Prefect's own
+    start-up instead of delaying the first chunk.  Analyses a two-line
+    transcript per language in memory (nothing is written); any error is left
+    for the real meetings to report.
+    """
+    if os.environ.get(ANALYZER_ENV, "").strip():
+        return
+    try:
+        import dataclasses
+
+        from pipeline.analyze import analyze_transcript
+        from pipeline.report.html import render_html
+        from pipeline.types import Meeting, Participant, Transcript, Utterance
+
+        opts = options or AnalyzeOptions()
+        for lang, text in (("en", ("What do you think?", "We comply with all rules.")),
+                           ("nl", ("Wat vindt u ervan?", "Wij houden ons aan alle regels."))):
+            meeting = Meeting(id="warm-up", language=lang,
+                              participants=(Participant("A", "buyer"), Participant("B", "supplier")))
+            utts = tuple(Utterance(id=f"u{i + 1:04d}", speaker="AB"[i], start=3.0 * i, end=3.0 * i + 2.5, text=t,
+                                   role=("buyer", "supplier")[i]) for i, t in enumerate(text))
+            report = analyze_transcript(Transcript(meeting, utts), dataclasses.replace(opts, language=lang))
+            render_html(report, opts.report_lang)
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        log.debug("warm-up failed", exc_info=True)
+
+
 def process_chunk(
     items: Sequence[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
 ) -> list[Outcome]:

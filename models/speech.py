@@ -45,7 +45,8 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
     step = progress or (lambda stage, frac: None)
     path = Path(path)
     topts = transcribe_options(options.transcribe, meeting)
-    check_language(topts.model, topts.language)
+    if topts.backend == "faster-whisper":
+        check_language(topts.model, topts.language)   # before decoding an hour of audio
     step("load", 0.0)
     audio = load_audio(path, max_duration_s=options.max_duration_s)
     sha = file_sha256(path)
@@ -69,7 +70,7 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
 def transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:
     if t.language is None and meeting.language in ("en", "nl"):
         t = replace(t, language=meeting.language)
-    if t.language == "nl" and is_english_only(t.model) and t.model is None:
+    if t.language == "nl" and t.backend == "faster-whisper" and t.model is None and is_english_only(None):
         raise InputError(
             "this meeting is in Dutch but the default model (tiny.en) only knows English",
             hint="give a multilingual model: --model small (cached or with --allow-download), see docs/audio.md")

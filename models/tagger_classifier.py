@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
 QUESTION_MODEL = "annomi-questions-lr@1"
 REFLECTION_MODEL = "annomi-reflections-lr@1"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@1"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")
@@ -81,6 +82,10 @@ class TaggerClassifier(Protocol):
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]: ...
 
+    def defensive_proba(self, texts: Sequence[str]) -> list[float]: ...
+
+    def defensive_category(self, texts: Sequence[str]) -> list[str]: ...
+
     @property
     def reflection_threshold(self) -> float: ...
 
@@ -91,6 +96,7 @@ class SklearnTaggerClassifier:
     def __init__(self, bundle: dict) -> None:
         self._b = bundle
         self.reflection_threshold = float(bundle.get("reflection_threshold", 0.5))
+        self.defensive_threshold = float(bundle.get("defensive_threshold", 0.5))
         self.meta = bundle.get("meta", {})
 
     @staticmethod
@@ -115,6 +121,20 @@ class SklearnTaggerClassifier:
         X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
+
+    def defensive_proba(self, texts: Sequence[str]) -> list[float]:
+        """P(defensive) per text; empty when the artifact has no defensive model."""
+        if not texts or "defensive" not in self._b:
+            return []
+        vec, model = self._b["defensive"]
+        return self._proba(vec, model, vec.transform(list(texts)), True)
+
+    def defensive_category(self, texts: Sequence[str]) -> list[str]:
+        """The most likely defensive category per (defensive) text."""
+        if not texts or "defensive_category" not in self._b:
+            return []
+        cvec, cmodel = self._b["defensive_category"]
+        return [str(c) for c in cmodel.predict(cvec.transform(list(texts)))]
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]:
         if not texts:

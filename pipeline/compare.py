@@ -80,6 +80,35 @@ def _meeting_row(data: Any, path: Path) -> dict[str, Any]:
     return row
 
 
+def _report_files(folder: Path) -> list[Path]:
+    """The meetings' ``report.json`` files: those the results store lists first.
+
+    When ``folder/dialoog.duckdb`` exists (written by ``dialoog analyze`` and
+    ``dialoog batch``) it is the index of finished meetings; reports on disk that
+    it does not list (``--no-store``, copied in by hand) are included with a
+    warning.  Without a store, every ``*/report.json`` is read.
+    """
+    from pipeline.store import STORE_NAME, ResultsStore
+
+    on_disk = sorted({*folder.glob("report.json"), *folder.glob("*/report.json")})
+    store_path = folder / STORE_NAME
+    if not store_path.is_file():
+        return on_disk
+    try:
+        with ResultsStore(store_path, read_only=True) as store:
+            dirs = [Path(d) for (d,) in store.query("SELECT report_dir FROM meetings WHERE report_dir IS NOT NULL")]
+    except Exception as exc:  # noqa: BLE001 - a damaged or busy store must not hide the reports
+        log.warning("could not read the results store %s (%s); reading the report files instead", store_path, exc)
+        return on_disk
+    listed = [d / "report.json" for d in dirs if (d / "report.json").is_file()]
+    known = {p.resolve() for p in listed}
+    extra = [p for p in on_disk if p.resolve() not in known]
+    if extra:
+        log.warning("%d report(s) in %s are not in its results store and are included as found: %s",
+                    len(extra), folder, ", ".join(str(p.parent.name) for p in extra[:5]))
+    return sorted({*listed, *extra})
+
+
 def load_results(path: str | Path) -> pd.DataFrame:
     """One row per meeting from ``path/*/report.json`` (and ``path/report.json``).
 
@@ -90,7 +119,7 @@ def load_results(path: str | Path) -> pd.DataFrame:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError("results folder not found", path=folder, hint="pass the folder that dialoog analyze/batch wrote (--out)")
-    files = sorted({*folder.glob("report.json"), *folder.glob("*/report.json")})
+    files = _report_files(folder)
     if not files:
         raise InputError("no meeting reports (*/report.json) in this folder", path=folder,
                          hint="run `dialoog analyze` or `dialoog batch` with --out pointing here first")

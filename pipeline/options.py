@@ -38,7 +38,7 @@ class DiarizeOptions:
     min_speakers: int = 1
     max_speakers: int = 8
     window_s: float = 1.5
-    hop_s: float = 0.5
+    hop_s: float = 0.75
     min_speech_s: float = 0.25
     #: Treat each channel of a stereo recording as one speaker ("auto": when channels differ).
     per_channel: str = "auto"            # auto | yes | no

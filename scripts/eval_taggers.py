@@ -37,6 +37,26 @@ def _f1s(y_true, y_pred, labels):
     return round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4)
 
 
+def bootstrap_ci(metric, *columns, n: int = 1000, seed: int = 7) -> list[float]:
+    """95 % percentile bootstrap interval of ``metric(*columns)`` over resampled rows."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    cols = [np.asarray(c, dtype=object) for c in columns]
+    m = len(cols[0])
+    if m == 0:
+        return [0.0, 0.0]
+    vals = []
+    for _ in range(n):
+        idx = rng.integers(0, m, m)
+        vals.append(metric(*[list(c[idx]) for c in cols]))
+    return [round(float(np.percentile(vals, 2.5)), 4), round(float(np.percentile(vals, 97.5)), 4)]
+
+
+def _acc(a, b) -> float:
+    return sum(x == y for x, y in zip(a, b)) / max(1, len(a))
+
+
 def eval_annomi(path: Path, options: TagOptions) -> dict:
     import numpy as np
 
@@ -86,10 +106,12 @@ def eval_set(path: Path, options: TagOptions) -> dict:
         truth_q = [x.strip() in ("1", "true", "True", "yes") for x in df.is_question]
         pred_q = [t.question is not None for t in tags]
         out["question_detection_accuracy"] = round(sum(a == b for a, b in zip(truth_q, pred_q)) / max(1, len(df)), 4)
+        out["question_detection_accuracy_ci95"] = bootstrap_ci(_acc, truth_q, pred_q)
         idx = [i for i, v in enumerate(df.question) if v.strip() in ("open", "closed")]
         gold = [df.question.iloc[i].strip() for i in idx]
         pred = [tags[i].question.label if tags[i].question else "none" for i in idx]
         out["open_closed_macro_f1"] = _f1s(gold, pred, ["open", "closed"])
+        out["open_closed_macro_f1_ci95"] = bootstrap_ci(lambda a, b: _f1s(a, b, ["open", "closed"]), gold, pred)
         out["open_closed_errors"] = [
             {"id": df.id.iloc[i], "gold": g, "pred": p, "text": df.text.iloc[i]}
             for i, g, p in zip(idx, gold, pred) if g != p]
@@ -100,10 +122,17 @@ def eval_set(path: Path, options: TagOptions) -> dict:
         truth = [x.strip() in ("1", "true", "True", "yes") for x in df.defensive]
         pred = [t.defensive is not None for t in tags]
         out["defensive_f1"] = round(float(f1_score(truth, pred, zero_division=0)), 4)
+        out["defensive_f1_ci95"] = bootstrap_ci(
+            lambda a, b: float(f1_score([bool(x) for x in a], [bool(x) for x in b], zero_division=0)), truth, pred)
+        from sklearn.metrics import precision_score, recall_score
+
+        out["defensive_precision"] = round(float(precision_score(truth, pred, zero_division=0)), 4)
+        out["defensive_recall"] = round(float(recall_score(truth, pred, zero_division=0)), 4)
         pos = [i for i, v in enumerate(truth) if v]
         cat = [df.category.iloc[i].strip() for i in pos]
         pcat = [tags[i].defensive.label if tags[i].defensive else "none" for i in pos]
         out["category_accuracy"] = round(sum(a == b for a, b in zip(cat, pcat)) / max(1, len(pos)), 4)
+        out["category_accuracy_ci95"] = bootstrap_ci(_acc, cat, pcat)
         hit = [(a, b) for a, b in zip(cat, pcat) if b != "none"]
         out["category_accuracy_when_detected"] = round(sum(a == b for a, b in hit) / max(1, len(hit)), 4)
         out["defensive_errors"] = [

@@ -31,6 +31,8 @@ from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 log = logging.getLogger("train_taggers")
 SEED = 13
 HELD_OUT_SHARE = 0.2
+#: Character n-grams for the defensive model (slower; see the model card for the comparison).
+DEFENSIVE_CHARS = os.environ.get("DIALOOG_DEFENSIVE_CHARS", "0") == "1"
 
 
 def default_data() -> Path:
@@ -84,6 +86,78 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
     A = vec.fit_transform(T) if fit else vec.transform(T)
     F = sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))
     return sp.hstack([A, F]).tocsr()
+
+
+def load_defensive_sets(folder: Path):
+    """The dev sets ``defensive*_{en,nl}.csv``: (frame with lang and group columns)."""
+    import pandas as pd
+
+    frames = []
+    for f in sorted(folder.glob("defensive*_*.csv")):
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        df["lang"] = "nl" if f.stem.endswith("_nl") else "en"
+        df["group"] = f.stem.split("_")[0]
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def train_defensive(annomi):
+    from sklearn.metrics import f1_score
+
+    sets = load_defensive_sets(ROOT / "data" / "dev")
+    neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
+                 & (annomi.text.str.split().str.len() >= 5)].sample(800, random_state=SEED)
+    # meeting statements that are not questions (buyer-side, never defensive) as further negatives
+    import pandas as pd
+
+    stm = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
+                     for f in sorted((ROOT / "data" / "dev").glob("questions*_*.csv"))])
+    neg = pd.concat([neg[["text"]], stm[stm.is_question.str.strip() == "0"][["text"]]], ignore_index=True)
+    y_sets = (sets.defensive.str.strip() == "1").to_numpy()
+
+    def fit(idx, chars=False):
+        X = list(sets.text.iloc[idx]) + list(neg.text)
+        y = list(y_sets[idx]) + [False] * len(neg)
+        w = [3.0] * len(idx) + [1.0] * len(neg)
+        v = vectorizer(chars=chars)
+        return v, lr(1.0).fit(v.fit_transform(X), y, sample_weight=w)
+
+    groups = sorted(set(sets.group))
+    oof = np.zeros(len(sets))
+    for g in groups:
+        test = np.flatnonzero(sets.group.to_numpy() == g)
+        v, m = fit(np.flatnonzero(sets.group.to_numpy() != g), chars=DEFENSIVE_CHARS)
+        oof[test] = m.predict_proba(v.transform(sets.text.iloc[test]))[:, 1]
+    # the rules as the tagger runs them: a rule hit decides; a veto phrase blocks the model
+    facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
+    rule = np.array([f.defensive is not None for f in facts])
+    veto = np.array([f.vetoed for f in facts])
+
+    def combined(t):
+        return rule | (~veto & (oof >= t))
+
+    grid = np.arange(0.2, 0.75, 0.05)
+    thr = float(max(grid, key=lambda t: f1_score(y_sets, combined(t))))
+    out = {"defensive_threshold": round(thr, 3), "defensive_groups": groups}
+    for lang in ("en", "nl"):
+        msk = (sets.lang == lang).to_numpy()
+        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= thr)), 4)
+        out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
+            float(f1_score(y_sets[msk], combined(thr)[msk])), 4)
+    v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
+    pos = sets[y_sets]
+    # category: word + character n-grams (it only runs on the few turns found defensive)
+    cats = pos.category.str.strip().to_numpy()
+    hits = 0
+    for g in groups:
+        te_ = (pos.group == g).to_numpy()
+        cv_ = vectorizer()
+        cm_ = lr(1.0).fit(cv_.fit_transform(pos.text[~te_]), cats[~te_])
+        hits += int((cm_.predict(cv_.transform(pos.text[te_])) == cats[te_]).sum())
+    out["defensive_category_model_accuracy_leave_set_out"] = round(hits / max(1, len(pos)), 4)
+    cv = vectorizer()
+    cm = lr(1.0).fit(cv.fit_transform(pos.text), cats)
+    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr}
 
 
 def main(argv=None) -> int:
@@ -142,9 +216,15 @@ def main(argv=None) -> int:
     kp = km.predict(kvec.transform([mark_sentences(t) for t in kte.text]))
     scores["reflection_kind_macro_f1"] = round(float(f1_score(kte.reflection, kp, average="macro")), 4)
 
+    # defensive vs not, and category (EN + NL, one model): the project's own dev sets
+    # (data/dev/defensive*.csv) plus AnnoMI client turns that are not sustain talk as
+    # extra negatives; threshold and scores by leave-one-file-group-out (set 1/2/3).
+    dscores, dparts = train_defensive(d)
+    scores.update(dscores)
+
     meta = {"sklearn": sklearn.__version__, "seed": SEED, "data": args.data.name, "scores": scores}
     bundle = {"question": (qvec, qm), "reflection": (rvec, rm), "reflection_kind": (kvec, km),
-              "reflection_threshold": thr, "meta": meta}
+              "reflection_threshold": thr, **dparts, "meta": meta}
     from pipeline.fileio import atomic_path
 
     with atomic_path(args.out) as tmp:

@@ -89,7 +89,7 @@ def make_report(t: Transcript, lessons=None) -> MeetingReport:
     m = make_metrics(t)
     return MeetingReport(
         transcript=t, metrics=m, lessons=score_lessons(t, m) if lessons is None else lessons,
-        provenance=Provenance(dialoog_version="0.1.0", rubric="dialoog-lessons@1", taggers=("test@1",),
+        provenance=Provenance(dialoog_version="0.1.0", rubric="dialoog-lessons@2", taggers=("test@1",),
                               generated_at="2026-01-01T00:00:00Z"),
     )
 

@@ -101,3 +101,32 @@ def test_silence_loads_as_silent(tmp_path):
     p = write_audio(tmp_path / "quiet.wav", np.zeros(44100, np.float32), "pcm_s16le")
     audio = load_audio(p)
     assert audio.is_silent and audio.duration_s == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("name,vcodec,acodec,rate", [("video.mp4", "mpeg4", "aac", 44100),
+                                                     ("video.webm", "libvpx", "libopus", 48000)])
+def test_audio_track_of_a_video_file(tmp_path, name, vcodec, acodec, rate):
+    import av
+
+    path = tmp_path / name
+    sig = tone(1.0, rate, 440.0)[None, :]
+    with av.open(str(path), "w") as out:
+        v = out.add_stream(vcodec, rate=10)
+        v.width, v.height, v.pix_fmt = 64, 48, "yuv420p"
+        a = out.add_stream(acodec, rate=rate)
+        a.layout = "mono"
+        for i in range(10):
+            img = av.VideoFrame.from_ndarray(np.full((48, 64, 3), i * 20, np.uint8), format="rgb24")
+            for pkt in v.encode(img):
+                out.mux(pkt)
+        fs = a.codec_context.frame_size or 1024
+        for i in range(0, sig.shape[1], fs):
+            fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(sig[:, i:i + fs]), format="fltp", layout="mono")
+            fr.sample_rate = rate
+            for pkt in a.encode(fr):
+                out.mux(pkt)
+        for s in (v, a):
+            for pkt in s.encode(None):
+                out.mux(pkt)
+    audio = load_audio(path)
+    assert 0.9 < audio.duration_s < 1.2 and abs(_peak_hz(audio.mono()) - 440) < 10

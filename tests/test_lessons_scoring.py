@@ -114,9 +114,11 @@ def test_lesson_6_complaints_and_programme_in_introduction_and_late_start():
     utts = [utt(1, "Sanne", "buyer", 0, 5, "complaints", cues=("complaint",)),
             utt(2, "Sanne", "buyer", 5, 9, "training", cues=("programme",)),
             utt(3, "Sanne", "buyer", 9, 12, "earlier programme", cues=("history",)),
-            utt(4, "Ravi", "supplier", 13, 20, "ok")]
+            utt(4, "Ravi", "supplier", 13, 20, "we have no time for this", cues=("concern",))]
     ls = _score(utts, late_start_min=45)[6]
     assert _ind(ls, "complaints_and_programme").evidence == ("u0001", "u0002")
+    assert _ind(ls, "supplier_concern_share").value == 1.0
+    assert _ind(ls, "supplier_concern_share").evidence == ("u0004",)
     assert _ind(ls, "late_start_full_agenda").value is True
     assert ls.status == "needs_attention"
     rescheduled = utts + [utt(5, "Sanne", "buyer", 21, 25, "Shall we reschedule?", cues=("reschedule",))]

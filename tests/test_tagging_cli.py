@@ -44,7 +44,7 @@ def test_csv_round_trip(tmp_path):
     assert rows[2]["lang"] == "nl" and rows[2]["question"] == "closed"
     for r in rows:
         assert set(r) >= {"id", "question", "defensive", "reflection", "cues", "sources"}
-    assert "rules.cues.en@1" in rows[1]["sources"] and "complaint" in rows[1]["cues"]
+    assert "rules.cues.en@2" in rows[1]["sources"] and "complaint" in rows[1]["cues"]
     assert (out.stat().st_mode & 0o777) == 0o600
 
 

@@ -54,3 +54,24 @@ def test_question_focus_keeps_the_question_sentences():
 def test_missing_artifact_raises_model_not_available(tmp_path):
     with pytest.raises(ModelNotAvailableError):
         load_tagger_classifier(str(tmp_path / "nope.joblib"))
+
+
+def test_defensive_classifier_catches_paraphrases_the_rules_miss():
+    clf = load_tagger_classifier()
+    p_def, p_not = clf.defensive_proba([
+        "Those are not our employees, they belong to the manpower agency.",
+        "We can send you the payroll records for the last three months."])
+    assert p_def >= clf.defensive_threshold > p_not
+    (cat,) = clf.defensive_category(["Those are not our employees, they belong to the manpower agency."])
+    assert cat in ("deflection", "denial", "justification", "counter_attack", "minimisation", "stonewalling")
+
+
+def test_defensive_classifier_in_the_tagger_and_veto():
+    # no rule covers this wording: the model decides, with its confidence
+    tag = tag_text("Die mensen staan op de loonlijst van het bureau, niet op de onze.", "nl", role="supplier").defensive
+    assert tag is not None and tag.source == "dialoog-defensive-lr@1"
+    assert tag.confidence is not None and tag.label
+    # a "need to check" phrase vetoes the model as well as the weaker rules
+    assert tag_text("I need to check this with our management first.", "en", role="supplier").defensive is None
+    # buyer turns are never defensive
+    assert tag_text("Those are not our employees, they belong to the agency.", "en", role="buyer").defensive is None

@@ -110,3 +110,17 @@ def test_reflection_not_on_supplier_turns():
 def test_curly_apostrophes_are_normalised():
     tag = tag_text("We don’t recognise these complaints.", "en", role="supplier").defensive
     assert tag is not None and tag.label == "denial"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("So if workers are going out of the line for two, three hours, that is a big problem for the output.", True),
+    ("Only the production, that we have to manage.", True),
+    ("Yes, because stitching, really, we cannot take people out.", True),
+    ("From January to April we are running full capacity, double shift.", True),
+    ("We produce shirts and trousers for European brands.", False),
+    ("After the health camp the absenteeism went down, we saw it in the numbers.", False),
+])
+def test_supplier_production_concern(text, expected):
+    from pipeline.tagging import tag_text
+
+    assert tag_text(text, "en", "supplier").has_cue("concern") is expected

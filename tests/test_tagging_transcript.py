@@ -56,8 +56,10 @@ def test_language_from_meeting_and_detection():
     out = tag_transcript(_t(nl_rows))  # auto → Dutch detected
     assert out.utterances[0].language == "nl"
     assert out.utterances[1].tags.defensive.source.startswith("rules.defensive.nl@")
-    forced = tag_transcript(_t(nl_rows, language="en"))
-    assert forced.utterances[1].tags.defensive is None or forced.utterances[1].tags.defensive.source.endswith("en@1")
+    forced = tag_transcript(_t(nl_rows, language="en"))  # the meeting says English: no Dutch rules run
+    assert forced.utterances[0].language == "en"
+    d = forced.utterances[1].tags.defensive
+    assert d is None or "nl@" not in d.source
     assert detect_language("Wij herkennen deze klachten niet.") == "nl"
     assert detect_language("We do not recognise these complaints.") == "en"
 
@@ -79,3 +81,10 @@ def test_utterance_language_is_kept():
     t = _t([("Sanne", "buyer", "Hoeveel werknemers heeft u?")])
     t = replace(t, utterances=(replace(t.utterances[0], language="nl"),))
     assert tag_transcript(t).utterances[0].tags.question.source.startswith("rules.questions.nl@")
+
+
+def test_previous_other_turns():
+    from pipeline.tagging.context import previous_other_turns
+
+    got = previous_other_turns(["a1", "b1", "b2", "a2", "c1"], ["A", "B", "B", "A", "C"])
+    assert got == ["", "a1", "a1", "b2", "a2"]

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.fileio import write_text_atomic
     from pipeline.options import TagOptions
     from pipeline.tagging import detect_language
-    from pipeline.tagging.context import link_triggers
+    from pipeline.tagging.context import link_triggers, previous_other_turns
     from pipeline.tagging.language import language_evidence
     from pipeline.tagging.patterns import LANGUAGES
     from pipeline.tagging.table_io import read_rows, row_output
@@ -45,9 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     rows = read_rows(args.input)
     file_lang = args.lang if args.lang != "auto" else detect_language(" ".join(r["text"] for r in rows[:300]))
-    items, langs = [], []
-    last_by_speaker: dict[str, str] = {}
-    speakers = []
+    langs, roles, speakers = [], [], []
     for n, r in enumerate(rows, start=1):
         lang = (r.get("lang") or "").strip().lower()
         if lang and lang not in LANGUAGES and lang != "auto":
@@ -59,13 +57,11 @@ def run(args: argparse.Namespace) -> int:
                 detect_language(r["text"]) if abs(language_evidence(r["text"])) >= 2 else file_lang)
         role = (r.get("role") or "unknown").strip().lower() or "unknown"
         # who spoke: the speaker column, else the role, else every row its own speaker
-        speaker = (r.get("speaker") or "").strip() or (role if role != "unknown" else f"row{n}")
-        other = [t for s, t in last_by_speaker.items() if s != speaker]
-        items.append(TagInput(r["text"], lang, role, other[-1] if other else ""))
-        last_by_speaker.pop(speaker, None)
-        last_by_speaker[speaker] = r["text"]
+        speakers.append((r.get("speaker") or "").strip() or (role if role != "unknown" else f"row{n}"))
         langs.append(lang)
-        speakers.append(speaker)
+        roles.append(role)
+    previous = previous_other_turns([r["text"] for r in rows], speakers)
+    items = [TagInput(r["text"], lg, role, prev) for r, lg, role, prev in zip(rows, langs, roles, previous)]
     options = TagOptions(language=args.lang, backend=args.backend, transformers_model=args.transformers_model)
     tags = tag_items(items, options)
     tags = link_triggers(tags, [r["id"] for r in rows], [it.role for it in items], speakers)

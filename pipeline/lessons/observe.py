@@ -148,6 +148,14 @@ def complaints_and_programme(ctx: Context) -> Obs:
     return Obs(both, (complaints[0], programme[0]) if both else ())
 
 
+def supplier_concern_share(ctx: Context) -> Obs:
+    """Share of the supplier's turns that raise a concern (a worry taking over the call)."""
+    if not ctx.supplier:
+        return Obs(None, note="no_supplier")
+    ids = ctx.with_cue("concern", ctx.supplier)
+    return Obs(round(len(ids) / len(ctx.supplier), 4), ids)
+
+
 def late_start_full_agenda(ctx: Context) -> Obs:
     late_min = ctx.transcript.meeting.late_start_min
     if late_min is None:
@@ -314,6 +322,7 @@ OBSERVERS: dict[str, Callable[[Context], Obs]] = {
     "distinct_topics": distinct_topics,
     "complaints_and_programme": complaints_and_programme,
     "late_start_full_agenda": late_start_full_agenda,
+    "supplier_concern_share": supplier_concern_share,
     "buyer_side_talk_share": buyer_side_talk_share,
     "supplier_talk_share": supplier_talk_share,
     "open_question_share": open_question_share,

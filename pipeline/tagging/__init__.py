@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from pipeline.errors import InputError
 from pipeline.options import TagOptions
-from pipeline.tagging.context import link_triggers
+from pipeline.tagging.context import link_triggers, previous_other_turns
 from pipeline.tagging.language import detect_language
 from pipeline.tagging.patterns import LANGUAGES, source_name
 from pipeline.tagging.tagger import TagInput, tag_items
@@ -50,17 +50,9 @@ def tag_transcript(transcript: Transcript, options: TagOptions = TagOptions()) -
         return transcript
     requested = options.language if options.language != "auto" else transcript.meeting.language
     whole = resolve_language(requested, " ".join(u.text for u in utts[:200]))
-    items, langs = [], []
-    last_by_speaker: dict[str, str] = {}
-    previous = ""
-    for u in utts:
-        lang = u.language if (requested in (None, "", "auto") and u.language in LANGUAGES) else whole
-        langs.append(lang)
-        other = [t for s, t in last_by_speaker.items() if s != u.speaker]
-        previous = other[-1] if other else ""
-        items.append(TagInput(u.text, lang, u.role or "unknown", previous))
-        last_by_speaker.pop(u.speaker, None)
-        last_by_speaker[u.speaker] = u.text
+    previous = previous_other_turns([u.text for u in utts], [u.speaker for u in utts])
+    langs = [u.language if (requested in (None, "", "auto") and u.language in LANGUAGES) else whole for u in utts]
+    items = [TagInput(u.text, lang, u.role or "unknown", prev) for u, lang, prev in zip(utts, langs, previous)]
     tags = tag_items(items, options)
     tags = link_triggers(tags, [u.id for u in utts], [u.role for u in utts], [u.speaker for u in utts])
     new = tuple(replace(u, tags=t, language=u.language or lang) for u, t, lang in zip(utts, tags, langs))
@@ -76,8 +68,8 @@ def tagger_sources(options: TagOptions = TagOptions()) -> tuple[str, ...]:
 
         names.append(transformers_source(options.transformers_model))
     else:
-        from models.tagger_classifier import DEFAULT_PATH, QUESTION_MODEL, REFLECTION_MODEL
+        from models.tagger_classifier import DEFAULT_PATH, DEFENSIVE_MODEL, QUESTION_MODEL, REFLECTION_MODEL
 
         if DEFAULT_PATH.is_file():
-            names += [QUESTION_MODEL, REFLECTION_MODEL]
+            names += [QUESTION_MODEL, REFLECTION_MODEL, DEFENSIVE_MODEL]
     return tuple(names)

@@ -11,6 +11,18 @@ from pipeline.types import UtteranceTags
 BUYER_SIDE = frozenset({"buyer", "cso"})
 
 
+def previous_other_turns(texts: Sequence[str], speakers: Sequence[str]) -> list[str]:
+    """For each turn, the text of the latest earlier turn by another speaker ("" if none)."""
+    out: list[str] = []
+    last_by_speaker: dict[str, str] = {}
+    for text, speaker in zip(texts, speakers):
+        other = [t for s, t in last_by_speaker.items() if s != speaker]
+        out.append(other[-1] if other else "")
+        last_by_speaker.pop(speaker, None)   # keep insertion order = recency
+        last_by_speaker[speaker] = text
+    return out
+
+
 def preceding_trigger(index: int, ids: Sequence[str], roles: Sequence[str], speakers: Sequence[str]) -> str | None:
     """Id of the utterance a defensive response at ``index`` answers.
 

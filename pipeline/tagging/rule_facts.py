@@ -33,6 +33,7 @@ class RuleFacts:
     defensive: tuple[str, str] | None        # (category, span)
     reflection: tuple[str, str, bool] | None  # (kind, span, strong)
     cues: tuple[tuple[str, str], ...]        # (cue, span), in CUE_NAMES order of first match
+    vetoed: bool = False                     # a "not defensive" phrase matched ("I need to check …")
 
     @property
     def is_question(self) -> bool:
@@ -109,4 +110,4 @@ def read_facts(doc) -> RuleFacts:
     else:
         if "weak" in refl:
             reflection = ("simple", refl["weak"], False)
-    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()))
+    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()), vetoed)

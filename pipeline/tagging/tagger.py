@@ -113,6 +113,7 @@ def tag_items(items: Sequence[TagInput], options: TagOptions = TagOptions()) -> 
         q_label, d_tag, r_tag = apply_transformers(items, facts, q_label, d_tag, r_tag, options)
     else:
         _apply_classifier(items, facts, q_label, r_tag)
+        _apply_defensive_classifier(items, facts, d_tag)
 
     out = []
     for i, (it, f) in enumerate(zip(items, facts)):
@@ -155,6 +156,25 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
             r_tag[i] = Tag("reflection", label, REFLECTION_MODEL, confidence=prob[i], span=rule.span if rule else "")
         elif rule is not None and not _strong_reflection(facts[i]):
             r_tag[i] = None
+
+
+def _apply_defensive_classifier(items, facts, d_tag) -> None:
+    """Both languages: where no rule fired (and no veto phrase), the defensive classifier may."""
+    ask = [i for i, it in enumerate(items)
+           if d_tag[i] is None and not facts[i].vetoed and _role_ok(it.language, "defensive", it.role)
+           and len(it.text.split()) >= 3]
+    if not ask:
+        return
+    clf = _classifier()
+    if clf is None:
+        return
+    from models.tagger_classifier import DEFENSIVE_MODEL
+
+    probs = clf.defensive_proba([items[i].text for i in ask])
+    hits = [(i, p) for i, p in zip(ask, probs) if p >= clf.defensive_threshold]
+    cats = clf.defensive_category([items[i].text for i, _ in hits])
+    for (i, p), cat in zip(hits, cats):
+        d_tag[i] = Tag("defensive", cat, DEFENSIVE_MODEL, confidence=p)
 
 
 def _strong_reflection(f: RuleFacts) -> bool:
