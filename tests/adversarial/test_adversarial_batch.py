@@ -94,11 +94,10 @@ def test_bad_inputs_fail_alone_and_good_meetings_complete(tmp_path, prefect_api)
 
     root, out = tmp_path / "archive", tmp_path / "out"
     good, n_bad = _archive(root)
-    import contextlib as _c
     import io
 
     buf = io.StringIO()
-    with _c.redirect_stdout(buf):
+    with contextlib.redirect_stdout(buf):
         status = main(["-q", "batch", str(root), "--out", str(out)])
     summary = buf.getvalue()
     assert status == 3, summary  # EXIT_PARTIAL: done, but some failed
@@ -112,7 +111,7 @@ def test_bad_inputs_fail_alone_and_good_meetings_complete(tmp_path, prefect_api)
         assert Path(source).name in ln
     # rerun: nothing redone, bad ones held back (unchanged), still exit 3
     buf = io.StringIO()
-    with _c.redirect_stdout(buf):
+    with contextlib.redirect_stdout(buf):
         status = main(["-q", "batch", str(root), "--out", str(out)])
     assert status == 3
     assert f"0 done, {N_GOOD} skipped" in buf.getvalue(), buf.getvalue()
