@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
 QUESTION_MODEL = "annomi-questions-lr@1"
 REFLECTION_MODEL = "annomi-reflections-lr@1"
-DEFENSIVE_MODEL = "dialoog-defensive-lr@1"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@2"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")
@@ -86,6 +86,8 @@ class TaggerClassifier(Protocol):
 
     def defensive_category(self, texts: Sequence[str]) -> list[str]: ...
 
+    def defensive_threshold_for(self, language: str, evidence: bool = True) -> float: ...
+
     @property
     def reflection_threshold(self) -> float: ...
 
@@ -97,6 +99,9 @@ class SklearnTaggerClassifier:
         self._b = bundle
         self.reflection_threshold = float(bundle.get("reflection_threshold", 0.5))
         self.defensive_threshold = float(bundle.get("defensive_threshold", 0.5))
+        self.defensive_thresholds = {k: float(v) for k, v in (bundle.get("defensive_thresholds") or {}).items()}
+        self.defensive_thresholds_plain = {
+            k: float(v) for k, v in (bundle.get("defensive_thresholds_without_evidence") or {}).items()}
         self.meta = bundle.get("meta", {})
 
     @staticmethod
@@ -121,6 +126,13 @@ class SklearnTaggerClassifier:
         X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
                        sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
         return self._proba(vec, model, X, True)
+
+    def defensive_threshold_for(self, language: str, evidence: bool = True) -> float:
+        """The defensive model's threshold for ``language`` (per language where trained so);
+        ``evidence=False``: for a turn without an evidence word (higher; > 1 means never)."""
+        if not evidence:
+            return self.defensive_thresholds_plain.get(language, 1.01)
+        return self.defensive_thresholds.get(language, self.defensive_threshold)
 
     def defensive_proba(self, texts: Sequence[str]) -> list[float]:
         """P(defensive) per text; empty when the artifact has no defensive model."""

@@ -102,7 +102,7 @@ def load_defensive_sets(folder: Path):
 
 
 def train_defensive(annomi):
-    from sklearn.metrics import f1_score
+    from sklearn.metrics import f1_score, precision_score
 
     sets = load_defensive_sets(ROOT / "data" / "dev")
     neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
@@ -132,18 +132,34 @@ def train_defensive(annomi):
     facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
     rule = np.array([f.defensive is not None for f in facts])
     veto = np.array([f.vetoed for f in facts])
+    # model-only calls also need a lexical evidence word (negation, "only", "who" …)
+    evidence = np.array([f.evidence for f in facts])
+    short = np.array([len(t.split()) < 3 for t in sets.text])
 
-    def combined(t):
-        return rule | (~veto & (oof >= t))
+    def combined(t, hi=1.01):
+        # without an evidence word the model needs the higher threshold ``hi``
+        return rule | (~veto & ~short & (((oof >= t) & evidence) | (oof >= hi)))
 
-    grid = np.arange(0.2, 0.75, 0.05)
+    grid = np.arange(0.2, 0.85, 0.025)
+    pairs = [(t, hi) for t in grid for hi in (*np.arange(0.5, 0.95, 0.05), 1.01) if hi >= t]
+    langs = sets.lang.to_numpy()
     thr = float(max(grid, key=lambda t: f1_score(y_sets, combined(t))))
-    out = {"defensive_threshold": round(thr, 3), "defensive_groups": groups}
+    # per language: (threshold, threshold without evidence), by leave-one-dev-set-out F1 (rules + gate + model)
+    best = {lang: max(pairs, key=lambda th, m=(langs == lang): (f1_score(y_sets[m], combined(*th)[m]), -th[1]))
+            for lang in ("en", "nl")}
+    thrs = {lang: float(b[0]) for lang, b in best.items()}
+    thrs_plain = {lang: float(b[1]) for lang, b in best.items()}
+    out = {"defensive_threshold": round(thr, 3), "defensive_thresholds": {k: round(v, 3) for k, v in thrs.items()},
+           "defensive_thresholds_without_evidence": {k: round(v, 3) for k, v in thrs_plain.items()},
+           "defensive_groups": groups}
     for lang in ("en", "nl"):
-        msk = (sets.lang == lang).to_numpy()
-        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= thr)), 4)
+        msk = langs == lang
+        t = (thrs[lang], thrs_plain[lang])
+        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= t[0])), 4)
         out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
-            float(f1_score(y_sets[msk], combined(thr)[msk])), 4)
+            float(f1_score(y_sets[msk], combined(*t)[msk])), 4)
+        out[f"defensive_rules_plus_model_precision_{lang}_leave_set_out"] = round(
+            float(precision_score(y_sets[msk], combined(*t)[msk])), 4)
     v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
     pos = sets[y_sets]
     # category: word + character n-grams (it only runs on the few turns found defensive)
@@ -157,7 +173,8 @@ def train_defensive(annomi):
     out["defensive_category_model_accuracy_leave_set_out"] = round(hits / max(1, len(pos)), 4)
     cv = vectorizer()
     cm = lr(1.0).fit(cv.fit_transform(pos.text), cats)
-    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr}
+    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr,
+                 "defensive_thresholds": thrs, "defensive_thresholds_without_evidence": thrs_plain}
 
 
 def main(argv=None) -> int:

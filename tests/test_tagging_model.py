@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.tagger_classifier import DEFAULT_PATH, load_tagger_classifier, question_focus
+from models.tagger_classifier import DEFAULT_PATH, DEFENSIVE_MODEL, load_tagger_classifier, question_focus
 from pipeline.errors import ModelNotAvailableError
 from pipeline.tagging import tag_text
 
@@ -69,7 +69,7 @@ def test_defensive_classifier_catches_paraphrases_the_rules_miss():
 def test_defensive_classifier_in_the_tagger_and_veto():
     # no rule covers this wording: the model decides, with its confidence
     tag = tag_text("Die mensen staan op de loonlijst van het bureau, niet op de onze.", "nl", role="supplier").defensive
-    assert tag is not None and tag.source == "dialoog-defensive-lr@1"
+    assert tag is not None and tag.source == DEFENSIVE_MODEL
     assert tag.confidence is not None and tag.label
     # a "need to check" phrase vetoes the model as well as the weaker rules
     assert tag_text("I need to check this with our management first.", "en", role="supplier").defensive is None

@@ -60,8 +60,8 @@ class RuleComponent:
             Doc.set_extension("dialoog_hits", default=None)
         self.lang = lang
         self.matcher = TokenMatcher(encode=nlp.vocab.strings.add)  # matches on NORM hashes
-        #: key -> (file, label, anchored, phrase); patterns kept in spaCy Matcher format
-        self.keys: dict[str, tuple[str, str, bool, str]] = {}
+        #: key -> (file, label, anchored, phrase, end-anchored); patterns kept in spaCy Matcher format
+        self.keys: dict[str, tuple[str, str, bool, str, bool]] = {}
         self.patterns: dict[str, list[list[dict]]] = {}
         tokenizer = nlp.tokenizer
 
@@ -76,7 +76,7 @@ class RuleComponent:
                 n += 1
                 self.patterns[key] = [list(p) for p in phrase.patterns]
                 self.matcher.add(key, self.patterns[key])
-                self.keys[key] = (file, label, phrase.anchored, phrase.text)
+                self.keys[key] = (file, label, phrase.anchored, phrase.text, phrase.end_anchored)
         self.fillers = frozenset(
             w for f in load_rule_file(lang, "common").get("fillers", []) for w in tokenize(str(f))
         )
@@ -88,19 +88,26 @@ class RuleComponent:
 
     def __call__(self, doc):
         starts: list[int] = []       # effective start token of each sentence
+        ends: list[int] = []         # end of each sentence, trailing punctuation aside
         sent_of: list[int] = [0] * len(doc)
         extra: set[int] = set()      # further anchors: after a token ending in . ? ! ("u." in Dutch)
         for i, sent in enumerate(doc.sents):
             starts.append(self._skip_fillers(doc, sent.start, sent.end))
+            e = sent.end
+            while e > sent.start and doc[e - 1].is_punct:
+                e -= 1
+            ends.append(e)
             for j in range(sent.start, sent.end):
                 sent_of[j] = i
                 if j + 1 < sent.end and doc[j].text[-1:] in ".?!" and len(doc[j].text) > 1:
                     extra.add(self._skip_fillers(doc, j + 1, sent.end))
         hits = []
         for key, start, end in self.matcher(doc.to_array("NORM").tolist()):
-            file, label, anchored, text = self.keys[key]
+            file, label, anchored, text, end_anchored = self.keys[key]
             s = sent_of[start]
             if anchored and start > starts[s] and start not in extra:  # only fillers/punctuation may precede it
+                continue
+            if end_anchored and end < ends[s]:  # only punctuation may follow it
                 continue
             hits.append(Hit(file, label, start, end, s, text))
         doc._.dialoog_hits = hits

@@ -10,7 +10,9 @@ A phrase is a space-separated list of words matched on spaCy's ``NORM``
 * ``!a|b`` – any one word except these;
 * ``*``    – up to three arbitrary words;
 * ``^``    – as the first item: only at the start of a sentence (after fillers
-  such as "so", "okay", "um" that the rule file lists under ``fillers``).
+  such as "so", "okay", "um" that the rule file lists under ``fillers``);
+* ``$``    – as the last item: only at the end of a sentence (trailing
+  punctuation aside), e.g. tag questions ``isn't it $``.
 
 Each phrase is compiled into spaCy ``Matcher`` token patterns; see
 :func:`compile_phrase`.
@@ -44,6 +46,7 @@ class Phrase:
     text: str
     anchored: bool
     patterns: tuple[tuple[dict[str, Any], ...], ...]
+    end_anchored: bool = False
 
 
 @functools.lru_cache(maxsize=None)
@@ -77,6 +80,9 @@ def compile_phrase(phrase: str, tokenize) -> Phrase:
     anchored = bool(items) and items[0] == "^"
     if anchored:
         items = items[1:]
+    end_anchored = bool(items) and items[-1] == "$"
+    if end_anchored:
+        items = items[:-1]
     if not items:
         raise InputError(f"empty rule phrase {phrase!r}", hint="write at least one word")
     # each slot: a list of alternatives, each alternative a list of token specs
@@ -116,4 +122,4 @@ def compile_phrase(phrase: str, tokenize) -> Phrase:
         if toks and any(t.get("OP") != "?" for t in toks):
             patterns.append(tuple(toks))
     unique = {repr(p): p for p in patterns}
-    return Phrase(phrase, anchored, tuple(unique.values()))
+    return Phrase(phrase, anchored, tuple(unique.values()), end_anchored)

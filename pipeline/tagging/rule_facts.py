@@ -15,7 +15,7 @@ _QUESTION_ORDER = (("closed_strong", "closed", True), ("open_strong", "open", Tr
                    ("closed_weak", "closed", False), ("open_weak", "open", False))
 #: Tie-break order when several defensive categories match.
 DEFENSIVE_PRIORITY = ("counter_attack", "stonewalling", "deflection", "denial", "minimisation", "justification")
-_VETOABLE = frozenset({"denial", "justification", "minimisation"})
+_VETOABLE = frozenset({"denial", "justification", "minimisation", "deflection"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,7 @@ class RuleFacts:
     reflection: tuple[str, str, bool] | None  # (kind, span, strong)
     cues: tuple[tuple[str, str], ...]        # (cue, span), in CUE_NAMES order of first match
     vetoed: bool = False                     # a "not defensive" phrase matched ("I need to check …")
+    evidence: bool = False                   # a defensive evidence word matched (negation, "only", "who" …)
 
     @property
     def is_question(self) -> bool:
@@ -63,7 +64,7 @@ def read_facts(doc) -> RuleFacts:
     by_sent: dict[int, dict[str, object]] = {}
     def_counts: Counter[str] = Counter()
     def_span: dict[str, str] = {}
-    vetoed = False
+    vetoed = evidence = False
     refl: dict[str, str] = {}
     cues: dict[str, str] = {}
     for h in hits:
@@ -73,6 +74,8 @@ def read_facts(doc) -> RuleFacts:
         elif h.file == "defensive":
             if h.label == "veto":
                 vetoed = True
+            elif h.label == "evidence":
+                evidence = True
             else:
                 cat = h.label.split(".", 1)[1]
                 def_counts[cat] += 1
@@ -110,4 +113,4 @@ def read_facts(doc) -> RuleFacts:
     else:
         if "weak" in refl:
             reflection = ("simple", refl["weak"], False)
-    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()), vetoed)
+    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()), vetoed, evidence)

@@ -159,10 +159,13 @@ def _apply_classifier(items, facts, q_label, r_tag) -> None:
 
 
 def _apply_defensive_classifier(items, facts, d_tag) -> None:
-    """Both languages: where no rule fired (and no veto phrase), the defensive classifier may."""
+    """Both languages: where no rule fired and no veto phrase matched, the defensive
+    classifier may tag the turn above its per-language threshold; a turn without
+    any lexical evidence (the rule file's ``evidence`` words) needs the higher
+    per-language threshold for plain statements."""
     ask = [i for i, it in enumerate(items)
-           if d_tag[i] is None and not facts[i].vetoed and _role_ok(it.language, "defensive", it.role)
-           and len(it.text.split()) >= 3]
+           if d_tag[i] is None and not facts[i].vetoed
+           and _role_ok(it.language, "defensive", it.role) and len(it.text.split()) >= 3]
     if not ask:
         return
     clf = _classifier()
@@ -171,7 +174,8 @@ def _apply_defensive_classifier(items, facts, d_tag) -> None:
     from models.tagger_classifier import DEFENSIVE_MODEL
 
     probs = clf.defensive_proba([items[i].text for i in ask])
-    hits = [(i, p) for i, p in zip(ask, probs) if p >= clf.defensive_threshold]
+    hits = [(i, p) for i, p in zip(ask, probs)
+            if p >= clf.defensive_threshold_for(items[i].language, facts[i].evidence)]
     cats = clf.defensive_category([items[i].text for i, _ in hits])
     for (i, p), cat in zip(hits, cats):
         d_tag[i] = Tag("defensive", cat, DEFENSIVE_MODEL, confidence=p)
