@@ -63,7 +63,11 @@ def main() -> None:
     cmd = [sys.executable, "-m", "flows.cli", "-q", "batch", str(work / "archive"), "--out", str(work / "out"),
            "--workers", str(a.workers)]
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Output goes to files: a pipe nobody drains until the end fills up (64 KB of worker
+    # warnings) and blocks the whole batch.
+    out_f = open(work / "batch.stdout", "w+", encoding="utf-8")  # noqa: SIM115
+    err_f = open(work / "batch.stderr", "w+", encoding="utf-8")  # noqa: SIM115
+    p = subprocess.Popen(cmd, env=env, stdout=out_f, stderr=err_f, text=True)
     proc = psutil.Process(p.pid)
     rows, all_kids = [], set()
     while p.poll() is None:
@@ -72,7 +76,12 @@ def main() -> None:
             all_kids |= s.pop("kid_pids")
             rows.append({"t_s": round(time.perf_counter() - t0, 1), **{k: round(v, 1) for k, v in s.items()}})
         time.sleep(1.0)
-    out, err = p.communicate()
+    p.wait()
+    out_f.seek(0)
+    err_f.seek(0)
+    out, err = out_f.read(), err_f.read()
+    out_f.close()
+    err_f.close()
     time.sleep(2.0)
     survivors = [pid for pid in all_kids if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
     if a.csv:

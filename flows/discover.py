@@ -60,6 +60,10 @@ class Plan:
 
 
 def _hash_file(h: "hashlib._Hash", path: Path) -> None:
+    if not path.is_file():
+        # A pipe or device (or a link to one) would block or never end; the worker refuses it by name.
+        h.update(b"\0not-a-regular-file\0")
+        return
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
             h.update(chunk)

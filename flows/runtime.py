@@ -35,6 +35,21 @@ def prepare_prefect() -> None:
     offline_by_default()
     for key, value in _PREFECT_DEFAULTS.items():
         os.environ.setdefault(key, value)
+    _private_prefect_home()
+
+
+def _private_prefect_home() -> None:
+    """Create Prefect's home (its SQLite database names meetings and paths) owner-only, if missing."""
+    from pathlib import Path
+
+    from pipeline.fileio import ensure_dir
+
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    if not home.exists():
+        try:
+            ensure_dir(home)
+        except Exception:  # noqa: BLE001 - Prefect reports an unusable home itself
+            logging.getLogger(__name__).debug("could not create %s", home, exc_info=True)
 
 
 def quiet_third_party(verbose: int = 0) -> None:

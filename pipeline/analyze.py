@@ -168,7 +168,8 @@ def analyze_transcript(transcript: Transcript, options: AnalyzeOptions = Analyze
         transcript, mapping = pseudonymise_with_map(transcript)
         if options.pseudonym_map:
             target = Path(options.pseudonym_map)
-            if target.is_dir():
+            if target.is_dir() or not target.suffix:
+                # a folder (needed for batches: one map per meeting, none overwritten)
                 target = target / f"{safe_folder_name(transcript.meeting.id)}.pseudonyms.json"
             write_pseudonym_map(mapping, target)
     transcript = _with_language(transcript, options.language)

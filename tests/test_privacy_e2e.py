@@ -66,6 +66,25 @@ def _leaks(text: str, names: set[str]) -> list[str]:
     return found
 
 
+def _store_leaks(db: Path, names: set[str], min_utterances: int = 1) -> list[str]:
+    """Names found in any table of a results store (every row, every column)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+        assert {"meetings", "utterances", "speakers"} <= set(tables)
+        assert con.execute("SELECT count(*) FROM utterances").fetchone()[0] >= min_utterances
+        found = []
+        for table in tables:
+            rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
+            text = "\n".join(" | ".join(str(v) for v in row) for row in rows)
+            found += [f"{table}: {n}" for n in _leaks(text, names)]
+        return found
+    finally:
+        con.close()
+
+
 def _mentioned_names(folder: Path) -> set[str]:
     """Capitalised words of the transcript that are in the shipped first-name list (people mentioned)."""
     text = (folder / "transcript.vtt").read_text(encoding="utf-8")
@@ -86,9 +105,13 @@ def test_pseudonymised_report_has_no_participant_names(sample, tmp_path):
     assert {p.suffix for p in reports} >= {".html", ".json", ".md"}
     for path in out.rglob("*"):
         if path.is_file():
+            assert not _leaks(path.name, names)
+            if ".duckdb" in path.name:
+                continue  # the store is queried below
             text = path.read_text(encoding="utf-8", errors="replace")
             assert not _leaks(text, names), f"{path.name} leaks {_leaks(text, names)}"
-            assert not _leaks(path.name, names)
+    if (out / "dialoog.duckdb").is_file():
+        assert not _store_leaks(out / "dialoog.duckdb", names)
     data = json.loads(next(p for p in reports if p.suffix == ".json").read_text())
     speakers = {u["speaker"] for u in data["utterances"]} if "utterances" in data else set()
     assert speakers and all(re.fullmatch(r"(Buyer|Supplier|CSO|Union|Other|Speaker) \d+", s) for s in speakers)
@@ -129,3 +152,25 @@ def test_logs_hold_no_transcript_text_at_info(tmp_path, caplog):
     leaked = [(r.name, r.getMessage()[:120]) for r in caplog.records
               if r.levelno >= logging.INFO and any(s in r.getMessage() for s in snippets)]
     assert not leaked, f"transcript text in the log: {leaked[:3]}"
+
+
+def test_pseudonymised_batch_store_has_no_names(tmp_path, prefect_api):
+    """``dialoog batch --pseudonymise``: no participant name in any table of the store, nor in the reports."""
+    import shutil
+
+    duckdb = pytest.importorskip("duckdb")
+    samples = ["companyB-call1", "companyB-call2", "nl-leverancier-gesprek"]
+    root = tmp_path / "archive"
+    for s in samples:
+        shutil.copytree(SAMPLES / s, root / s)
+    out = tmp_path / "out"
+    status = _run(["-q", "batch", str(root), "--out", str(out), "--pseudonymise"])
+    assert status == 0
+    names: set[str] = set()
+    for s in samples:
+        names |= _participant_names(SAMPLES / s) | _mentioned_names(SAMPLES / s)
+    assert duckdb is not None
+    assert not _store_leaks(out / "dialoog.duckdb", names, min_utterances=50)
+    for path in out.rglob("report.*"):
+        assert not _leaks(path.read_text(encoding="utf-8"), names), path
+    assert stat.S_IMODE((out / "dialoog.duckdb").stat().st_mode) == 0o600

@@ -130,3 +130,45 @@ def test_cli_allow_download_flag_reaches_environment():
     """)
     assert out["result"]["default"] == ["1", False]
     assert out["result"]["allowed"] == ["0", True]
+
+
+def test_prefect_home_is_created_owner_only(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    out = _run("""
+        import stat
+        from pathlib import Path
+        from flows.runtime import prepare_prefect
+        prepare_prefect()
+        p = Path(os.environ["HOME"]) / ".prefect"
+        RESULT["mode"] = oct(stat.S_IMODE(p.stat().st_mode))
+        RESULT["analytics"] = os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"]
+    """, HOME=str(home))
+    assert out["result"] == {"mode": "0o700", "analytics": "false"}
+
+
+def _analyze_with_network_audit(args: list[str]) -> dict:
+    return _run(f"""
+        import socket
+        ATTEMPTS = []
+        def audit(event, a):
+            if event in ("socket.connect", "socket.getaddrinfo", "socket.sendto"):
+                target = a[1] if event == "socket.connect" else a
+                ATTEMPTS.append((event, repr(target)[:120]))
+        sys.addaudithook(audit)
+        from flows.cli import main
+        RESULT["status"] = main({args!r})
+        RESULT["attempts"] = ATTEMPTS
+    """)
+
+
+def test_analyze_makes_no_network_connection(tmp_path):
+    sample = REPO / "data" / "sample" / "companyB-call1"
+    if not (sample / "meeting.yaml").is_file():
+        import pytest
+
+        pytest.skip("sample meeting missing")
+    out = _analyze_with_network_audit(["-q", "analyze", str(sample), "--out", str(tmp_path / "out"), "--pseudonymise"])
+    assert out["result"]["status"] == 0
+    # not even a local one: a single meeting needs no server
+    assert out["result"]["attempts"] == []

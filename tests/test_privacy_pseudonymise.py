@@ -177,3 +177,18 @@ def test_name_list_is_modest_and_multilingual():
     names = first_names()
     assert 300 < len(names) < 5000
     assert {"sanne", "rajesh", "priya", "james", "lakshmi"} <= names
+
+
+def test_pseudonym_map_folder_gets_one_file_per_meeting(tmp_path):
+    from pipeline.analyze import analyze_transcript
+    from pipeline.options import AnalyzeOptions
+
+    maps = tmp_path / "maps"  # no suffix: a folder, created owner-only
+    for mid in ("m-one", "m-two"):
+        t = _transcript()
+        t = Transcript(meeting=_meeting(id=mid), utterances=t.utterances, source_format="teams-vtt")
+        analyze_transcript(t, AnalyzeOptions(pseudonymise=True, pseudonym_map=str(maps)))
+    files = sorted(p.name for p in maps.iterdir())
+    assert files == ["m-one.pseudonyms.json", "m-two.pseudonyms.json"]
+    assert stat.S_IMODE(maps.stat().st_mode) == 0o700
+    assert json.loads((maps / "m-two.pseudonyms.json").read_text())["Rajesh Kumar"] == "Supplier 1"

@@ -30,8 +30,9 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--pseudonymise", action="store_true",
                    help="replace participant names (and names mentioned in the text) in every output")
     g.add_argument("--pseudonym-map", metavar="FILE_OR_DIR",
-                   help="with --pseudonymise: also write the name -> pseudonym mapping to this owner-only file "
-                   "(a folder: one <meeting-id>.pseudonyms.json per meeting); it never goes into the reports")
+                   help="with --pseudonymise: also write the name -> pseudonym mapping to this owner-only .json file, "
+                   "or, given a folder (a path without suffix; use one for batch), one <meeting-id>.pseudonyms.json "
+                   "per meeting; it never goes into the reports")
     g.add_argument("--tagger", default="rules", choices=("rules", "transformers"), help="tagger backend (default: offline rules + small models)")
     g.add_argument("--tagger-model", metavar="NAME_OR_PATH", help="transformers model for --tagger transformers")
     a = p.add_argument_group("audio (recordings only)")

@@ -85,6 +85,10 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, keep_st
         if not container.streams.audio:
             raise InputError("file has no audio track", path=p, hint="give the recording with sound")
         stream = container.streams.audio[0]
+        if stream.codec_context is None:
+            # e.g. a WAV header naming a codec FFmpeg has no decoder for (a corrupted format field)
+            raise InputError("cannot decode the audio track (unknown or corrupt codec)", path=p,
+                             hint="export or copy the recording again, as wav, mp3 or m4a")
         src_channels = int(stream.codec_context.channels or 1)
         if max_duration_s is not None and container.duration:
             declared = container.duration / 1_000_000
@@ -121,12 +125,26 @@ def load_audio(path: str | Path, *, max_duration_s: float | None = None, keep_st
                         p, n_total / SAMPLE_RATE, _reason(exc))
         if pending:
             blocks.append(np.concatenate(pending, axis=1))
-    samples = np.concatenate(blocks, axis=1) if blocks else np.zeros((out_ch, 0), np.float32)
+    samples = _join(blocks, out_ch)
     samples = np.clip(samples, -1.0, 1.0, out=samples)
     if max_duration_s is not None and samples.shape[1] / SAMPLE_RATE > max_duration_s + 1:
         raise _too_long(p, samples.shape[1] / SAMPLE_RATE, max_duration_s)
     log.info("%s: %.1f s, %d channel(s) at %d Hz", p, samples.shape[1] / SAMPLE_RATE, out_ch, SAMPLE_RATE)
     return AudioData(str(p), np.ascontiguousarray(samples), SAMPLE_RATE, src_channels)
+
+
+def _join(blocks: list[np.ndarray], channels: int) -> np.ndarray:
+    """The blocks as one array, freeing each block once copied (peak ≈ result + one block, not 2×)."""
+    total = sum(b.shape[1] for b in blocks)
+    out = np.empty((channels, total), np.float32)
+    pos = 0
+    blocks.reverse()
+    while blocks:
+        b = blocks.pop()
+        out[:, pos:pos + b.shape[1]] = b
+        pos += b.shape[1]
+        del b
+    return out
 
 
 def channels_are_distinct(audio: AudioData, threshold: float = 0.9) -> bool:
@@ -149,7 +167,7 @@ def channels_are_distinct(audio: AudioData, threshold: float = 0.9) -> bool:
 def _too_long(p: Path, seconds: float, limit: float | None) -> InputError:
     return InputError(
         f"recording is {seconds / 60:.1f} min long, over the limit of {(limit or 0) / 60:.1f} min",
-        path=p, hint="split it, or raise AudioOptions.max_duration_s / --max-duration",
+        path=p, hint="split it, or raise the limit with --max-duration-min (AudioOptions.max_duration_s)",
     )
 
 

@@ -18,6 +18,9 @@ _HINT = "give a CSV with a header row or JSON Lines with one object per line, wi
 def read_rows(path: str | Path) -> list[dict[str, str]]:
     """Rows of a CSV or JSON Lines file, each with at least ``id`` and ``text``."""
     p = Path(path)
+    if p.exists() and not p.is_file():
+        # a folder, pipe or device: reading it would fail oddly or block forever
+        raise InputError("not a regular file", path=p, hint="give a CSV or JSON Lines file")
     try:
         raw = p.read_bytes()
     except OSError as exc:

@@ -60,7 +60,8 @@ class Case:
     keywords: tuple[str, ...] = ()  # one of these (case-insensitive) is in the message
     names: str = ""                 # the file name the message must contain
     args: tuple[str, ...] = ()      # extra CLI arguments
-    kind: str = "transcript"        # transcript | manifest | role | rubric | limit | audio
+    kind: str = "transcript"        # transcript | manifest | role | rubric | limit | audio | tag
+    command: str = "analyze"        # analyze | tag (``dialoog tag --input PATH``)
     marks: tuple[str, ...] = field(default=())
 
 
@@ -225,8 +226,27 @@ def audio_cases(root: Path) -> list[Case]:
     return cases
 
 
+def tag_cases(root: Path) -> list[Case]:
+    t = root / "tag"
+    return [
+        Case("tag: binary input", _file(t, "rows.csv", bytes(range(256)) * 4), "error", ("utf-8", "text"), "rows.csv",
+             kind="tag", command="tag"),
+        Case("tag: no text column", _file(t, "notext.csv", "id,tekst\n1,hallo\n"), "error", ("text", "column"),
+             "notext.csv", kind="tag", command="tag"),
+        Case("tag: broken JSON line", _file(t, "rows.jsonl", '{"id": "1", "text": "hi"}\n{"id": 2, "text": \n'), "error",
+             ("json", "line 2"), "rows.jsonl", kind="tag", command="tag"),
+        Case("tag: a pipe as input", _fifo(t / "pipe.csv"), "error", ("regular file",), "pipe.csv", kind="tag", command="tag"),
+        Case("tag: missing input", t / "nope.csv", "error", ("cannot read", "no such", "not found"), "nope.csv",
+             kind="tag", command="tag"),
+        Case("tag: unknown lang", _file(t, "lang.csv", "id,text,lang\n1,hello,fr\n"), "error", ("lang", "fr"),
+             "lang.csv", kind="tag", command="tag"),
+        Case("tag: huge punctuation row", _file(t, "punct.csv", "id,text\n1," + "?" * 120_000 + "\n"), "ok",
+             kind="tag", command="tag"),
+    ]
+
+
 def build_corpus(root: Path, *, audio: bool = True) -> list[Case]:
-    cases = transcript_cases(root) + manifest_cases(root) + option_cases(root)
+    cases = transcript_cases(root) + manifest_cases(root) + option_cases(root) + tag_cases(root)
     if audio:
         cases += audio_cases(root)
     return cases

@@ -34,7 +34,11 @@ def run_cli(argv: list[str], seconds: float = 120) -> tuple[int, str, str]:
 
 
 def run_case(case: Case, out_dir: Path) -> Outcome:
-    status, stdout, stderr = run_cli(["analyze", str(case.path), "--out", str(out_dir), *case.args])
+    if case.command == "tag":
+        argv = ["tag", "--input", str(case.path), "--output", str(out_dir / "tags.jsonl"), *case.args]
+    else:
+        argv = ["analyze", str(case.path), "--out", str(out_dir), *case.args]
+    status, stdout, stderr = run_cli(argv)
     return Outcome(case, status, stdout, stderr)
 
 
@@ -62,7 +66,7 @@ def problems(o: Outcome, out_dir: Path) -> list[str]:
     if parts:
         found.append(f"half-written files left: {parts}")
     if o.status != 0 and out_dir.exists():
-        reports = list(out_dir.rglob("report.*"))
+        reports = list(out_dir.rglob("report.*")) + list(out_dir.rglob("tags.jsonl"))
         if reports:
             found.append(f"a failed run left report files: {reports}")
     return found

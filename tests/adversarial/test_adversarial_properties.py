@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
@@ -165,12 +165,98 @@ def test_load_rubric_parses_or_raises_input_error(text: str) -> None:
 # ---------------------------------------------------------------- taggers (``dialoog tag`` input)
 
 
+@pytest.fixture(scope="module")
+def warm_taggers():
+    """Load the tagging models once, outside the time guard and Hypothesis' deadline."""
+    tag_text = _need("pipeline.tagging", "tag_text")
+    if tag_text is not None:
+        for lang in ("en", "nl"):
+            tag_text("Is this loaded?", language=lang)
+
+
 @needs("pipeline.tagging", "tag_text")
 @given(text=st.text(max_size=400), language=st.sampled_from(["en", "nl"]),
        role=st.sampled_from([None, "buyer", "supplier", "unknown"]))
 @example(text="why " * 5000, language="en", role="buyer")
 @example(text="?" * 10_000, language="nl", role="supplier")
-def test_tag_text_never_fails(text: str, language: str, role) -> None:
+def test_tag_text_never_fails(warm_taggers, text: str, language: str, role) -> None:
     tag_text = _need("pipeline.tagging", "tag_text")
     out = result_or_input_error(tag_text, text, language=language, role=role, seconds=10)
     assert isinstance(out, UtteranceTags)
+
+
+# ---------------------------------------------------------------- recordings
+
+
+def _wav_bytes(seconds: float = 0.5, rate: int = 16000) -> bytes:
+    import io
+    import wave
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x01\x00\xff\xff" * int(seconds * rate / 2))
+    return buf.getvalue()
+
+
+_WAV = _wav_bytes()
+
+
+@needs("pipeline.audio.load", "load_audio")
+@settings(max_examples=100)
+@given(data=st.one_of(
+    st.binary(max_size=4096),
+    st.integers(0, len(_WAV)).map(lambda n: _WAV[:n]),                      # truncated anywhere
+    st.tuples(st.integers(0, len(_WAV) - 1), st.binary(min_size=1, max_size=64)).map(
+        lambda t: _WAV[:t[0]] + t[1] + _WAV[t[0] + len(t[1]):]),             # corrupted in place
+), suffix=st.sampled_from([".wav", ".mp3", ".m4a", ".ogg", ".webm"]))
+@example(data=_WAV[:34] + b"\x00" + _WAV[35:], suffix=".wav")   # bits per sample 0: no decoder (found by this test)
+@example(data=_WAV[:20] + b"\xff\xff" + _WAV[22:], suffix=".wav")  # unknown format tag
+def test_load_audio_decodes_or_raises_input_error(data: bytes, suffix: str) -> None:
+    load_audio = _need("pipeline.audio.load", "load_audio")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"rec{suffix}"
+        path.write_bytes(data)
+        out = result_or_input_error(load_audio, path, max_duration_s=60, seconds=20)
+        if isinstance(out, InputError):
+            assert path.name in str(out), f"error does not name the recording: {out}"
+            return
+    assert out.samples.ndim == 2 and out.channels in (1, 2)
+    assert out.duration_s <= 61
+    import numpy as np
+
+    assert np.isfinite(out.samples).all()
+
+
+# ---------------------------------------------------------------- ``dialoog tag`` input files
+
+_csv_like = st.one_of(
+    st.binary(max_size=2048),
+    st.lists(st.lists(st.text(max_size=20), max_size=4), max_size=6).map(
+        lambda rows: "\n".join(",".join(r) for r in [["id", "text", "lang", "role"], *rows]).encode("utf-8")),
+    st.lists(st.dictionaries(st.sampled_from(["id", "text", "lang", "role", "speaker", "x"]),
+                             st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=2)),
+                             max_size=5), max_size=6).map(
+        lambda objs: "\n".join(__import__("json").dumps(o) for o in objs).encode("utf-8")),
+)
+
+
+@needs("pipeline.tagging.table_io", "read_rows")
+@given(data=_csv_like, suffix=st.sampled_from([".csv", ".jsonl", ".json", ".txt"]))
+@example(data=b'id,text\n1,"unclosed quote\n', suffix=".csv")
+@example(data=b"\xff\xfe\x00\x00", suffix=".csv")
+@example(data=b'{"id": 1}\n', suffix=".jsonl")
+def test_tag_input_reads_or_raises_input_error(data: bytes, suffix: str) -> None:
+    read_rows = _need("pipeline.tagging.table_io", "read_rows")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"rows{suffix}"
+        path.write_bytes(data)
+        out = result_or_input_error(read_rows, path)
+        if isinstance(out, InputError):
+            assert path.name in str(out), f"error does not name the input: {out}"
+            return
+    assert isinstance(out, list)
+    for row in out:
+        assert isinstance(row.get("id"), str) and isinstance(row.get("text"), str)

@@ -1,14 +1,14 @@
-"""Shared set-up for the adversarial and property-based tests.
+"""Hypothesis profiles for the whole test suite (a pytest plugin, see ``tests/conftest.py``).
 
-Hypothesis profiles (choose with ``HYPOTHESIS_PROFILE``):
+Choose with ``HYPOTHESIS_PROFILE``:
 
 * ``dev`` (default): 200 examples per parser, random seed;
 * ``ci``: the same count, derandomised so CI runs are reproducible, no database;
 * ``thorough``: 2,000 examples for a long local hunt.
 
-Every property runs under :func:`no_hang`, so a parser that loops forever
-fails the test instead of stalling the suite (Hypothesis' ``deadline`` only
-measures examples that finish).
+The adversarial properties also run under ``tests/adversarial/guards.no_hang``,
+so a parser that loops forever fails the test instead of stalling the suite
+(Hypothesis' ``deadline`` only measures examples that finish).
 """
 
 from __future__ import annotations
