@@ -367,13 +367,17 @@ def start_worker_pool(workers: int):
     import multiprocessing
 
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                                  initializer=_worker_init)
+                                                  initializer=_worker_init,
+                                                  initargs=(logging.getLogger().getEffectiveLevel(),))
     for _ in range(workers):
         pool.submit(int)
     return pool
 
 
-def _worker_init() -> None:
+def _worker_init(log_level: int = logging.WARNING) -> None:
+    # Spawned workers inherit no logging set-up: use the parent's level (-q, -v).
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(log_level)
     prepare_prefect()
     from flows.work import warm_up
 

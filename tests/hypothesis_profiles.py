@@ -2,7 +2,7 @@
 
 Choose with ``HYPOTHESIS_PROFILE``:
 
-* ``dev`` (default): 200 examples per parser, random seed;
+* ``dev`` (default; ``ci`` when the ``CI`` variable is set): 200 examples per parser, random seed;
 * ``ci``: the same count, derandomised so CI runs are reproducible, no database;
 * ``thorough``: 2,000 examples for a long local hunt.
 
@@ -24,4 +24,5 @@ _COMMON = dict(
 settings.register_profile("dev", max_examples=200, **_COMMON)
 settings.register_profile("ci", max_examples=200, derandomize=True, database=None, print_blob=True, **_COMMON)
 settings.register_profile("thorough", max_examples=2000, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+# CI (CI=true) runs the reproducible profile unless one is named explicitly.
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))

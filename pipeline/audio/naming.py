@@ -50,9 +50,11 @@ def match_by_order(speakers: Sequence[str], meeting: Meeting) -> dict[str, str]:
     names = [p.name for p in meeting.participants]
     mapping = dict(zip(speakers, names))
     if mapping:
+        # Roles, not names, in the log: logs are not pseudonymised.
+        roles = {p.name: p.role for p in meeting.participants}
         log.warning("no enrolment clips: speakers named by order of first speech (%s); check the roles "
                     "or set them with --role SPEAKER_00=buyer …",
-                    ", ".join(f"{s}→{n}" for s, n in mapping.items()))
+                    ", ".join(f"{s}→participant {i} ({roles[n]})" for i, (s, n) in enumerate(mapping.items(), 1)))
     return mapping
 
 
