@@ -35,7 +35,8 @@ def _ready() -> bool:
     return True
 
 
-pytestmark = pytest.mark.skipif(not _ready(), reason="the analysis pipeline is not on this branch yet")
+if not _ready():  # every part is on main: a missing one is a failure, not a skip
+    raise ImportError("the analysis pipeline is incomplete")
 
 
 def _run(argv: list[str]) -> int:

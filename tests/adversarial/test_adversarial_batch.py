@@ -12,7 +12,6 @@ Complements ``tests/test_flows_resume.py`` (fake analyser, one process).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import random
@@ -28,10 +27,6 @@ from .corpus import GOOD_MANIFEST, GOOD_VTT, good_meeting, manifest_cases, trans
 
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("flows.archive") is None or importlib.util.find_spec("pipeline.store") is None,
-    reason="dialoog batch (flows) is not on this branch yet",
-)
 
 N_GOOD = 6
 

@@ -43,7 +43,12 @@ with tempfile.TemporaryDirectory() as _tmp:
     CASES = build_corpus(Path(_tmp))
 CASE_IDS = [c.name for c in CASES]
 
-needs_pipeline = pytest.mark.skipif(not PIPELINE_READY, reason="ingest/manifest/report are not on this branch yet")
+if not PIPELINE_READY:  # every part is on main: a missing one is a failure, not a skip
+    raise ImportError("the analysis pipeline (ingest/manifest/tagging/lessons/report) is incomplete")
+
+
+def needs_pipeline(test):
+    return test
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +62,7 @@ def corpus(tmp_path_factory):
 def test_case_gives_clear_result(name, corpus, tmp_path):
     case = corpus[name]
     if case.kind == "audio":
-        if not AUDIO_READY:
-            pytest.skip("the audio pipeline is not on this branch yet")
+        assert AUDIO_READY, "models.speech (the audio pipeline) is missing"
     out = tmp_path / "out"
     outcome = run_case(case, out)
     assert not problems(outcome, out), "\n".join(problems(outcome, out))

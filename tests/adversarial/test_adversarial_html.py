@@ -38,7 +38,8 @@ def _ready() -> bool:
     return True
 
 
-pytestmark = pytest.mark.skipif(not _ready(), reason="ingest/report are not on this branch yet")
+if not _ready():  # every part is on main: a missing one is a failure, not a skip
+    raise ImportError("ingest/report/tagging are incomplete")
 
 
 class _Collect(HTMLParser):
