@@ -6,7 +6,6 @@ ingest, taggers, lessons and the report renderers are on the branch.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -21,22 +20,6 @@ from pipeline.pseudonymise import common_words, first_names
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "sample"
-
-
-def _ready() -> bool:
-    try:
-        for mod, attr in (("pipeline.ingest", "read_transcript"), ("pipeline.manifest", "load_manifest"),
-                          ("pipeline.tagging", "tag_transcript"), ("pipeline.lessons", "score_lessons"),
-                          ("pipeline.report.html", "render_html"), ("pipeline.report.markdown", "render_markdown")):
-            if not hasattr(importlib.import_module(mod), attr):
-                return False
-    except ImportError:
-        return False
-    return True
-
-
-if not _ready():  # every part is on main: a missing one is a failure, not a skip
-    raise ImportError("the analysis pipeline is incomplete")
 
 
 def _run(argv: list[str]) -> int:
