@@ -15,7 +15,7 @@ import logging
 import sys
 
 from pipeline import __version__
-from pipeline.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, DialoogError
+from pipeline.errors import EXIT_INTERNAL, DialoogError
 
 log = logging.getLogger("dialoog")
 
