@@ -78,3 +78,32 @@ def test_bad_input_exits_2_with_one_line(argv, needle, tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert needle in err.lower() and len(err.splitlines()) == 1
+
+
+def _lesson(data, lesson_id):
+    return next(ls for ls in data["lessons"] if ls["id"] == lesson_id)
+
+
+def _indicator(lesson, name):
+    return next(i for i in lesson["indicator_details"] if i["name"] == name)
+
+
+def test_sample_reports_show_what_their_notes_promise(tmp_path):
+    """Company A: the supplier's production concern takes over; company B's first call:
+    the defensive replies and what preceded them are in lesson 8's evidence."""
+    out = tmp_path / "out"
+    for name in ("companyA-intro", "companyB-call1"):
+        assert main(["analyze", str(SAMPLES / name), "--out", str(out), "--no-store"]) == 0
+    a = json.loads((out / "companyA-intro" / "report.json").read_text(encoding="utf-8"))
+    concern = _indicator(_lesson(a, 6), "supplier_concern_share")
+    assert concern["status"] == "needs_attention" and len(concern["evidence"]) >= 3
+    assert all(next(u for u in a["utterances"] if u["id"] == e)["role"] == "supplier" for e in concern["evidence"])
+
+    b = json.loads((out / "companyB-call1" / "report.json").read_text(encoding="utf-8"))
+    lesson8 = _lesson(b, 8)
+    assert lesson8["status"] == "needs_attention"
+    defensive = {u["id"]: u["tags"]["defensive"]["trigger"] for u in b["utterances"] if u["tags"]["defensive"]}
+    assert len(defensive) >= 3
+    assert set(defensive) <= set(lesson8["evidence"]) and set(defensive.values()) <= set(lesson8["evidence"])
+    html = (out / "companyB-call1" / "report.html").read_text(encoding="utf-8")
+    assert 'id="defensive"' in html
