@@ -11,7 +11,6 @@ writer is never contended, on a process pool or a Dask cluster alike.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import contextlib
 import logging
 import math
@@ -88,10 +87,6 @@ def _notify(event: str, n: int) -> None:
 # --------------------------------------------------------------------------- tasks
 
 
-#: The process pool of ``--workers N`` (set by :func:`run_archive` in the parent only).
-_POOL: "concurrent.futures.ProcessPoolExecutor | None" = None
-
-
 @task(name="analyze-chunk", cache_policy=NO_CACHE, persist_result=False)
 def analyze_chunk(
     items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
@@ -103,9 +98,11 @@ def analyze_chunk(
     pool: real parallelism for CPU-bound work without Prefect's per-task cost
     of running its engine in a subprocess.
     """
-    if _POOL is not None:
-        return _POOL.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
-    return process_chunk(items, out_dir, options, run_id, settings_hash)
+    from flows import pool as worker_pool  # imported here: Dask pickles this task by value
+
+    if worker_pool.current() is None:
+        return process_chunk(items, out_dir, options, run_id, settings_hash)
+    return worker_pool.run_chunk(items, out_dir, options, run_id, settings_hash)
 
 
 def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
@@ -229,21 +226,20 @@ def _worker_pool(workers: int):
     :func:`run_archive` starts the pool early (overlapping Prefect's start-up);
     a flow run started any other way (a deployment, ``flow.serve``) gets one here.
     """
-    global _POOL
+    from flows import pool as worker_pool
     from prefect.context import FlowRunContext
     from prefect.task_runners import ThreadPoolTaskRunner
 
     ctx = FlowRunContext.get()
     threads = ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
-    if _POOL is not None or workers <= 1 or not threads:
+    if worker_pool.current() is not None or workers <= 1 or not threads:
         yield
         return
-    _POOL = start_worker_pool(workers)
+    worker_pool.start(workers)
     try:
         yield
     finally:
-        pool, _POOL = _POOL, None
-        pool.shutdown(wait=True, cancel_futures=True)
+        worker_pool.stop()
 
 
 @flow(name="dialoog-archive-job", validate_parameters=False)
@@ -312,7 +308,7 @@ def run_archive(
     retry_failed: bool = False,
 ) -> BatchSummary:
     """Run :func:`analyze_archive` with the task runner these settings ask for."""
-    global _POOL
+    from flows import pool as worker_pool
     from flows.watchdog import guard
 
     guard()  # a killed batch leaves no server, pool or Dask processes behind
@@ -320,18 +316,14 @@ def run_archive(
     runner = make_task_runner(workers, dask_address, dask_local)
     flow_ = analyze_archive.with_options(task_runner=runner)
     server = prestart_ephemeral_server()
-    pool = None
     if workers > 1 and not (dask_address or dask_local):
-        pool = start_worker_pool(workers)
-    _POOL = pool
+        worker_pool.start(workers)
     try:
         if server is not None:
             server.join()
         return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
     finally:
-        _POOL = None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        worker_pool.stop()
 
 
 def prestart_ephemeral_server():
@@ -358,27 +350,3 @@ def prestart_ephemeral_server():
     thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
     thread.start()
     return thread
-
-
-def start_worker_pool(workers: int):
-    """A pool of ``workers`` fresh processes (spawned: no threads inherited), started now so
-    that their start-up overlaps Prefect's."""
-    import concurrent.futures
-    import multiprocessing
-
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                                  initializer=_worker_init,
-                                                  initargs=(logging.getLogger().getEffectiveLevel(),))
-    for _ in range(workers):
-        pool.submit(int)
-    return pool
-
-
-def _worker_init(log_level: int = logging.WARNING) -> None:
-    # Spawned workers inherit no logging set-up: use the parent's level (-q, -v).
-    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(log_level)
-    prepare_prefect()
-    from flows.work import warm_up
-
-    warm_up()  # load the pipeline's rules and models while Prefect starts up

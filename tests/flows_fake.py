@@ -6,7 +6,7 @@ with ``Name: text`` lines, or a loose ``.txt`` — builds a real
 ``report.json`` atomically, like the real writer.  A transcript containing
 ``CORRUPT`` raises :class:`InputError`; ``OSERROR`` raises ``OSError`` on the
 first attempts only when ``DIALOOG_FAKE_FLAKY_DIR`` names a folder for counters.
-``DIALOOG_FAKE_DELAY_S`` slows each meeting down (for the kill tests);
+``CRASH`` ends the worker process at once. ``DIALOOG_FAKE_DELAY_S`` slows each meeting down (for the kill tests);
 ``DIALOOG_FAKE_CPU_MS`` burns that much CPU per meeting (a stand-in for the
 real pipeline's cost in benchmarks).
 """
@@ -62,6 +62,8 @@ def analyze(item, out_dir, options):
         flaky.write_text(str(n + 1))
         if n < 1:
             raise OSError(5, "Input/output error (simulated)")
+    if "CRASH" in text:  # a worker process that dies (killed by the OOM killer, a segfault in a codec …)
+        os._exit(137)
     if "CORRUPT" in text:
         raise InputError("transcript is corrupt: no speaker lines", path=item.source, hint="re-export it")
     utts = []

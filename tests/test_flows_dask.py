@@ -44,3 +44,23 @@ def test_archive_job_entry_point_uses_worker_processes(tmp_path):
     assert result == {"done": 3, "skipped": 0, "failed": []}
     pids = {int((tmp_path / f"pid-j{i}").read_text()) for i in range(3)}
     assert os.getpid() not in pids
+
+
+def test_a_dying_worker_fails_only_its_own_meetings(tmp_path):
+    """A worker process that dies breaks the pool; fresh workers finish the rest."""
+    from flows.archive import run_archive
+    from pipeline.store import ResultsStore
+
+    root, out = tmp_path / "a", tmp_path / "out"
+    for i in range(6):
+        make_meeting(root, f"d{i}", GOOD)
+    make_meeting(root, "d2-dies", ["CRASH"])  # sorts between d2 and d3: shares a chunk with a good meeting
+    summary = run_archive(root, out, workers=2)
+    assert sorted(summary.done) == [f"d{i}" for i in range(6)]
+    failed = {f[1]: f for f in summary.failed}
+    assert set(failed) == {"d2-dies"}
+    assert "worker process died" in str(failed["d2-dies"])
+    with ResultsStore(out, read_only=True) as s:
+        assert s.count("meetings") == 6
+        rows = s.query("SELECT meeting_id, retryable FROM failures")
+    assert [r[0] for r in rows] == ["d2-dies"] and rows[0][1] is True

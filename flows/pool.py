@@ -1,0 +1,106 @@
+"""The worker processes of ``dialoog batch --workers N`` (no Dask).
+
+Prefect runs the archive flow's tasks in threads; each task hands its chunk of
+meetings to this pool of spawned processes, which gives real parallelism for
+CPU-bound work without Prefect's per-task cost of a subprocess engine.
+
+A worker that dies (killed, out of memory, a crash in a codec) breaks the whole
+pool and fails every chunk in flight.  :func:`run_chunk` then starts fresh
+workers and retries the chunk one meeting at a time, one suspect at a time, so
+that only the meeting that kills its worker fails.
+
+The state lives in this module (the parent process only); Dask workers never
+have a pool and run chunks in their own process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import multiprocessing
+import threading
+from concurrent.futures.process import BrokenProcessPool
+
+from flows.runtime import prepare_prefect
+from flows.work import Outcome, process_chunk
+
+log = logging.getLogger(__name__)
+
+_pool: concurrent.futures.ProcessPoolExecutor | None = None
+_workers = 1
+_renew_lock = threading.Lock()
+_isolation_lock = threading.Lock()
+
+DIED = "the worker process died while analysing this meeting (killed, or out of memory)"
+
+
+def current() -> concurrent.futures.ProcessPoolExecutor | None:
+    return _pool
+
+
+def start(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Start ``workers`` fresh processes (spawned: no threads inherited) now, so that
+    their start-up overlaps Prefect's, and make them the current pool."""
+    global _pool, _workers
+    _workers = workers
+    _pool = _new_pool(workers)
+    return _pool
+
+
+def stop() -> None:
+    global _pool
+    pool, _pool = _pool, None  # the pool may have been renewed after a worker died
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_chunk(items, out_dir: str, options, run_id: str, settings_hash: str) -> list[Outcome]:
+    """Analyse a chunk on the current pool, surviving a worker that dies."""
+    pool = _pool
+    try:
+        return pool.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
+    except BrokenProcessPool:
+        pool = _renew(pool)
+    outcomes: list[Outcome] = []
+    for item in items:
+        try:
+            with _isolation_lock:  # one suspect at a time: a crash now is this meeting's own
+                pool = _pool or pool
+                outcomes.extend(pool.submit(process_chunk, [item], out_dir, options, run_id, settings_hash).result())
+        except BrokenProcessPool:
+            pool = _renew(pool)
+            outcomes.append(Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="WorkerError",
+                                    reason=DIED, retryable=True))
+    return outcomes
+
+
+def _renew(broken):
+    """Replace a broken pool (once, however many tasks notice it)."""
+    global _pool
+    with _renew_lock:
+        if _pool is broken:
+            log.warning("a worker process died (killed, or out of memory); starting fresh workers and "
+                        "retrying its chunk one meeting at a time (--retry-failed tries a failed one again)")
+            broken.shutdown(wait=False, cancel_futures=True)
+            _pool = _new_pool(_workers)
+        return _pool
+
+
+def _new_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init, initargs=(logging.getLogger().getEffectiveLevel(),),
+    )
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
+
+
+def _worker_init(log_level: int = logging.WARNING) -> None:
+    # Spawned workers inherit no logging set-up: use the parent's level (-q, -v).
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(log_level)
+    prepare_prefect()
+    from flows.work import warm_up
+
+    warm_up()  # load the pipeline's rules and models while Prefect starts up
