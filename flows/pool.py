@@ -31,6 +31,9 @@ _workers = 1
 _renew_lock = threading.Lock()
 _isolation_lock = threading.Lock()
 
+#: Tries of a suspect meeting on its own: a crash of another task in flight can still
+#: break the pool under it once; a meeting that kills its worker every time fails.
+ISOLATED_ATTEMPTS = 2
 DIED = "the worker process died while analysing this meeting (killed, or out of memory)"
 
 
@@ -63,12 +66,16 @@ def run_chunk(items, out_dir: str, options, run_id: str, settings_hash: str) -> 
         pool = _renew(pool)
     outcomes: list[Outcome] = []
     for item in items:
-        try:
-            with _isolation_lock:  # one suspect at a time: a crash now is this meeting's own
+        for _attempt in range(ISOLATED_ATTEMPTS):
+            with _isolation_lock:  # one suspect at a time; a pool it breaks is renewed before the next
                 pool = _pool or pool
-                outcomes.extend(pool.submit(process_chunk, [item], out_dir, options, run_id, settings_hash).result())
-        except BrokenProcessPool:
-            pool = _renew(pool)
+                try:
+                    outcomes.extend(
+                        pool.submit(process_chunk, [item], out_dir, options, run_id, settings_hash).result())
+                    break
+                except BrokenProcessPool:
+                    pool = _renew(pool)
+        else:
             outcomes.append(Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="WorkerError",
                                     reason=DIED, retryable=True))
     return outcomes
