@@ -3,7 +3,8 @@
     python benchmarks/make_archive.py ARCHIVE_DIR N [--samples data/sample] [--synthetic] [--seed 0]
 
 From the sample meetings (folders with a ``meeting.yaml``): each archive folder
-is a copy of one sample with a new id and date, and its cues permuted a little
+is a copy of one sample with a transcript (recordings too with
+``--with-audio``) with a new id and date, and its cues permuted a little
 (every k-th cue's text swapped with its neighbour's, k from the seed), so the
 content hashes differ.  ``--synthetic`` (or no samples found) writes
 ``Name: text`` transcripts instead, generated from a small word list.
@@ -25,8 +26,15 @@ WORDS = ("order", "factory", "wages", "overtime", "union", "audit", "training", 
          "workers", "contract", "season", "complaint", "policy", "buyer", "supplier", "plan", "shift", "safety")
 
 
-def _samples(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*") if (p / "meeting.yaml").is_file())
+def _samples(folder: Path, *, with_audio: bool = False) -> list[Path]:
+    """Sample meeting folders; only those with a transcript unless ``with_audio``."""
+    found = []
+    for p in sorted(folder.glob("*")):
+        if (p / "meeting.yaml").is_file():
+            manifest = yaml.safe_load((p / "meeting.yaml").read_text(encoding="utf-8")) or {}
+            if with_audio or manifest.get("transcript"):
+                found.append(p)
+    return found
 
 
 def _permute_vtt(text: str, rng: random.Random) -> str:
@@ -77,12 +85,13 @@ def synthetic(out: Path, n: int, rng: random.Random, turns: int = 60) -> None:
         (dst / "meeting.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
 
 
-def make_archive(out: Path, n: int, *, samples: Path | None = None, use_synthetic: bool = False, seed: int = 0) -> str:
+def make_archive(out: Path, n: int, *, samples: Path | None = None, use_synthetic: bool = False, seed: int = 0,
+                 with_audio: bool = False) -> str:
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    found = [] if use_synthetic else _samples(samples or REPO / "data" / "sample")
+    found = [] if use_synthetic else _samples(samples or REPO / "data" / "sample", with_audio=with_audio)
     if found:
         from_samples(out, n, found, rng)
         return "samples"
@@ -97,8 +106,9 @@ def main() -> None:
     ap.add_argument("--samples", type=Path, default=REPO / "data" / "sample")
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--with-audio", action="store_true", help="also copy recording-only samples (audio meetings)")
     a = ap.parse_args()
-    kind = make_archive(a.out, a.n, samples=a.samples, use_synthetic=a.synthetic, seed=a.seed)
+    kind = make_archive(a.out, a.n, samples=a.samples, use_synthetic=a.synthetic, seed=a.seed, with_audio=a.with_audio)
     print(f"{a.n} meetings ({kind}) in {a.out}")
 
 

@@ -29,6 +29,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 
 from flows.discover import MeetingItem, discover_meetings, plan_batch, settings_fingerprint  # noqa: E402
+from flows.server import EarlyServer, start_early  # noqa: E402
 from flows.work import Outcome, process_chunk  # noqa: E402
 from pipeline import __version__  # noqa: E402
 from pipeline.fileio import ensure_dir, remove_stale_parts  # noqa: E402
@@ -306,47 +307,28 @@ def run_archive(
     dask_local: int | None = None,
     since: str | None = None,
     retry_failed: bool = False,
+    server: EarlyServer | None = None,
 ) -> BatchSummary:
-    """Run :func:`analyze_archive` with the task runner these settings ask for."""
+    """Run :func:`analyze_archive` with the task runner these settings ask for.
+
+    ``server``: Prefect's temporary server, started early by the caller
+    (:func:`flows.server.start_early`); without one it is started here, still
+    overlapping the worker processes' start-up.  Either way it is stopped at the end.
+    """
     from flows import pool as worker_pool
     from flows.watchdog import guard
 
     guard()  # a killed batch leaves no server, pool or Dask processes behind
+    server = server or start_early()
     n = dask_local or workers
     runner = make_task_runner(workers, dask_address, dask_local)
     flow_ = analyze_archive.with_options(task_runner=runner)
-    server = prestart_ephemeral_server()
     if workers > 1 and not (dask_address or dask_local):
         worker_pool.start(workers)
     try:
-        if server is not None:
-            server.join()
-        return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
+        with server.serving() if server is not None else contextlib.nullcontext():
+            return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
     finally:
         worker_pool.stop()
-
-
-def prestart_ephemeral_server():
-    """Without ``PREFECT_API_URL``, start Prefect's ephemeral server in the background now.
-
-    It takes seconds (a uvicorn subprocess with a SQLite database); starting it
-    while the worker processes spawn overlaps the two.  Returns the thread to
-    join before the flow runs (Prefect reuses the running server), or None.
-    """
-    import threading
-
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_ALLOW_EPHEMERAL_MODE
-
-    if PREFECT_API_URL.value() or not PREFECT_SERVER_ALLOW_EPHEMERAL_MODE.value():
-        return None
-    from prefect.server.api.server import SubprocessASGIServer
-
-    def start() -> None:
-        try:
-            SubprocessASGIServer().start()
-        except Exception:  # noqa: BLE001 - the flow will start it (and report any error) itself
-            log.debug("could not pre-start the ephemeral Prefect server", exc_info=True)
-
-    thread = threading.Thread(target=start, name="prefect-ephemeral-start", daemon=True)
-    thread.start()
-    return thread
+        if server is not None:
+            server.stop()

@@ -117,9 +117,9 @@ def _peek_manifest(path: Path) -> tuple[str | None, str | None]:
 
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         else:
-            import yaml
+            from pipeline.yamlio import safe_load
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = safe_load(path.read_text(encoding="utf-8"))
     except Exception:  # noqa: BLE001 - a corrupt manifest fails that meeting later, with the parser's reason
         return None, None
     if not isinstance(data, dict):

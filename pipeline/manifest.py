@@ -258,11 +258,11 @@ def _read(path: Path) -> Any:
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"not valid TOML ({exc})", path=path,
                              hint="quote text values, e.g. company = \"Company B\"") from None
-    import yaml
+    from pipeline.yamlio import YAMLError, safe_load
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        return safe_load(text)
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"

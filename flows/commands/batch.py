@@ -87,14 +87,23 @@ def run(args: argparse.Namespace) -> int:
                       dask_address=args.dask_address, dask_local=args.dask_local, retry_failed=args.retry_failed)
         return EXIT_OK
 
-    from flows.archive import run_archive
-    from flows.progress import batch_progress
+    from flows.runtime import prepare_prefect
+    from flows.server import start_early
 
-    with batch_progress(enabled=not args.quiet):
-        summary = run_archive(
-            root, args.out, options, workers=args.workers, dask_address=args.dask_address,
-            dask_local=args.dask_local, since=args.since, retry_failed=args.retry_failed,
-        )
+    prepare_prefect()
+    server = start_early()  # before importing Prefect: its start-up overlaps everything below
+    try:
+        from flows.archive import run_archive
+        from flows.progress import batch_progress
+
+        with batch_progress(enabled=not args.quiet):
+            summary = run_archive(
+                root, args.out, options, workers=args.workers, dask_address=args.dask_address,
+                dask_local=args.dask_local, since=args.since, retry_failed=args.retry_failed, server=server,
+            )
+    finally:
+        if server is not None:
+            server.stop()
     if args.parquet is not None:
         from pipeline.store import ResultsStore
 
