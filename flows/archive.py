@@ -321,13 +321,24 @@ def run_archive(
     guard()  # a killed batch leaves no server, pool or Dask processes behind
     server = server or start_early()
     n = dask_local or workers
-    runner = make_task_runner(workers, dask_address, dask_local)
-    flow_ = analyze_archive.with_options(task_runner=runner)
-    if workers > 1 and not (dask_address or dask_local):
-        worker_pool.start(workers)
     try:
-        with server.serving() if server is not None else contextlib.nullcontext():
-            return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed, workers=max(1, n))
+        with contextlib.ExitStack() as stack:
+            if dask_local or dask_address:
+                from pipeline.errors import require
+
+                require("distributed", "dask", "prefect-dask")
+                from flows import dask_cluster
+
+                if dask_local:  # started now, so that it comes up while Prefect's server does
+                    dask_address = stack.enter_context(dask_cluster.local_cluster(int(dask_local)))
+                else:
+                    dask_cluster.register_warm_up(dask_address)
+            elif workers > 1:
+                worker_pool.start(workers)
+            flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address))
+            with server.serving() if server is not None else contextlib.nullcontext():
+                return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed,
+                             workers=max(1, n))
     finally:
         worker_pool.stop()
         if server is not None:

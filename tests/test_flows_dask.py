@@ -71,3 +71,28 @@ def test_a_dying_worker_fails_only_its_own_meetings(tmp_path):
         assert sorted(s.meeting_ids()) == good
         rows = s.query("SELECT meeting_id, retryable FROM failures")
     assert rows == [("d2-dies", True)]
+
+
+def _warmed_up() -> bool:
+    import sys
+
+    return "pipeline.report.html" in sys.modules and "pipeline.tagging.tagger" in sys.modules
+
+
+def test_local_cluster_workers_load_the_pipeline_before_any_task(monkeypatch):
+    """--dask-local's workers import the pipeline as they start (the WarmUp plugin), not on their first chunk."""
+    import time
+
+    from distributed import Client
+
+    from flows.dask_cluster import PLUGIN_NAME, local_cluster
+
+    monkeypatch.delenv("DIALOOG_ANALYZER", raising=False)
+    with local_cluster(1) as address, Client(address) as client:
+        assert not client.run(lambda: __import__("sys").modules.get("flows.archive") is not None).popitem()[1]
+        deadline = time.monotonic() + 120
+        while not all(client.run(_warmed_up).values()):
+            assert time.monotonic() < deadline, "the worker never loaded the pipeline"
+            time.sleep(0.5)
+        plugins = client.run(lambda dask_worker: list(dask_worker.plugins))
+        assert all(PLUGIN_NAME in names for names in plugins.values())
