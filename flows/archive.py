@@ -170,30 +170,44 @@ def analyze_archive(
             _record(store, [Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
                                     reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", 1)
-        # A bounded window of chunks in flight: memory stays flat however big the archive,
-        # and finished chunks' results are dropped once stored.
-        pending = collections.deque(chunked(plan.todo, workers, max_chunk))
-        window = max(2, 2 * workers)
-        inflight: dict = {}
-        while pending or inflight:
-            while pending and len(inflight) < window:
-                chunk = pending.popleft()
-                inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash)] = chunk
-            fut = next(as_completed(list(inflight)))
-            chunk = inflight.pop(fut)
-            try:
-                outcomes = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed worker fails its chunk, not the batch
-                reason = f"worker failed: {type(exc).__name__}: {exc}"
-                outcomes = [Outcome(i.source, i.meeting_id, i.input_hash, "failed", error_type="WorkerError",
-                                    reason=reason, retryable=True) for i in chunk]
-            _record(store, outcomes, summary, settings_hash=settings_hash, run_id=run_id)
-            _notify("advance", len(outcomes))
-            del fut, outcomes
+        try:
+            _run_chunks(chunked(plan.todo, workers, max_chunk), max(2, 2 * workers), store, summary, out=out,
+                        options=options, run_id=run_id, settings_hash=settings_hash)
+        except BaseException:  # SIGTERM (Prefect's TerminationSignal), Ctrl-C: stop the workers now
+            from flows import pool as worker_pool
+
+            worker_pool.abort()
+            raise
         summary.seconds = time.perf_counter() - t0
         store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
                          failed=len(summary.failed) + len(summary.held_back))
     return summary
+
+
+def _run_chunks(chunks: list[list[MeetingItem]], window: int, store: ResultsStore, summary: BatchSummary,
+                *, out: Path, options: AnalyzeOptions, run_id: str, settings_hash: str) -> None:
+    """Keep ``window`` chunks in flight; store each one's results as it completes.
+
+    A bounded window: memory stays flat however big the archive, and finished
+    chunks' results are dropped once stored.
+    """
+    pending = collections.deque(chunks)
+    inflight: dict = {}
+    while pending or inflight:
+        while pending and len(inflight) < window:
+            chunk = pending.popleft()
+            inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash)] = chunk
+        fut = next(as_completed(list(inflight)))
+        chunk = inflight.pop(fut)
+        try:
+            outcomes = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a crashed worker fails its chunk, not the batch
+            reason = f"worker failed: {type(exc).__name__}: {exc}"
+            outcomes = [Outcome(i.source, i.meeting_id, i.input_hash, "failed", error_type="WorkerError",
+                                reason=reason, retryable=True) for i in chunk]
+        _record(store, outcomes, summary, settings_hash=settings_hash, run_id=run_id)
+        _notify("advance", len(outcomes))
+        del fut, outcomes
 
 
 def options_from(value: AnalyzeOptions | dict | None) -> AnalyzeOptions:
@@ -339,6 +353,9 @@ def run_archive(
             with server.serving() if server is not None else contextlib.nullcontext():
                 return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed,
                              workers=max(1, n))
+    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: do not wait for the workers
+        worker_pool.abort()
+        raise
     finally:
         worker_pool.stop()
         if server is not None:

@@ -15,9 +15,11 @@ import logging
 import sys
 
 from pipeline import __version__
-from pipeline.errors import EXIT_INTERNAL, DialoogError
+from pipeline.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, DialoogError, Terminated
 
 log = logging.getLogger("dialoog")
+
+_KEPT = "finished outputs are kept, nothing half-written remains; run the same command again to finish the rest"
 
 #: Subcommand modules, in the order ``dialoog --help`` lists them.
 COMMANDS = ("analyze", "tag", "batch", "compare", "eval_audio")
@@ -67,8 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         return exc.exit_status
     except KeyboardInterrupt:
-        print("dialoog: interrupted; finished outputs are kept, nothing half-written remains", file=sys.stderr)
-        return 130
+        print(f"dialoog: interrupted; {_KEPT}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BaseException as exc:
+        # SIGTERM: ours (Terminated), or Prefect's TerminationSignal during a flow run.
+        if not isinstance(exc, Terminated) and type(exc).__name__ != "TerminationSignal":
+            raise
+        print(f"dialoog: stopped (SIGTERM); {_KEPT}", file=sys.stderr)
+        return EXIT_TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one place that maps bugs to an exit status
         if args.debug:
             raise

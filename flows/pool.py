@@ -18,6 +18,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing
+import sys
 import threading
 from concurrent.futures.process import BrokenProcessPool
 
@@ -30,6 +31,8 @@ _pool: concurrent.futures.ProcessPoolExecutor | None = None
 _workers = 1
 _renew_lock = threading.Lock()
 _isolation_lock = threading.Lock()
+#: Set by :func:`abort` (the batch was interrupted): no renewing, no retrying.
+_aborted = False
 
 #: Tries of a suspect meeting on its own: a crash of another task in flight can still
 #: break the pool under it once; a meeting that kills its worker every time fails.
@@ -44,8 +47,9 @@ def current() -> concurrent.futures.ProcessPoolExecutor | None:
 def start(workers: int) -> concurrent.futures.ProcessPoolExecutor:
     """Start ``workers`` fresh processes (spawned: no threads inherited) now, so that
     their start-up overlaps Prefect's, and make them the current pool."""
-    global _pool, _workers
+    global _pool, _workers, _aborted
     _workers = workers
+    _aborted = False
     _pool = _new_pool(workers)
     return _pool
 
@@ -57,23 +61,51 @@ def stop() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def abort() -> None:
+    """The batch was interrupted (SIGTERM, Ctrl-C): stop the workers now instead of letting
+    their chunks finish.  Nothing half-written remains (reports are written atomically, and
+    the store only records what the parent committed); the next run redoes those meetings."""
+    global _aborted
+    _aborted = True
+    pool = _pool
+    if pool is None:
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
 def run_chunk(items, out_dir: str, options, run_id: str, settings_hash: str) -> list[Outcome]:
     """Analyse a chunk on the current pool, surviving a worker that dies."""
     pool = _pool
     try:
         return pool.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
-    except BrokenProcessPool:
+    except (BrokenProcessPool, concurrent.futures.CancelledError, RuntimeError):
+        if _aborted:  # the batch is stopping and no longer waits for this chunk: end quietly
+            return []
+        if not isinstance(sys.exc_info()[1], BrokenProcessPool):
+            raise
         pool = _renew(pool)
     outcomes: list[Outcome] = []
     for item in items:
         for _attempt in range(ISOLATED_ATTEMPTS):
             with _isolation_lock:  # one suspect at a time; a pool it breaks is renewed before the next
+                if _aborted:
+                    return outcomes
                 pool = _pool or pool
                 try:
                     outcomes.extend(
                         pool.submit(process_chunk, [item], out_dir, options, run_id, settings_hash).result())
                     break
-                except BrokenProcessPool:
+                except (BrokenProcessPool, concurrent.futures.CancelledError, RuntimeError):
+                    if _aborted:
+                        return outcomes
+                    if not isinstance(sys.exc_info()[1], BrokenProcessPool):
+                        raise
                     pool = _renew(pool)
         else:
             outcomes.append(Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="WorkerError",
@@ -85,7 +117,7 @@ def _renew(broken):
     """Replace a broken pool (once, however many tasks notice it)."""
     global _pool
     with _renew_lock:
-        if _pool is broken:
+        if _pool is broken and not _aborted:
             log.warning("a worker process died (killed, or out of memory); starting fresh workers and "
                         "retrying its chunk one meeting at a time (--retry-failed tries a failed one again)")
             broken.shutdown(wait=False, cancel_futures=True)

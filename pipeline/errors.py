@@ -15,6 +15,20 @@ EXIT_INTERNAL = 1      # a bug or an environment problem: please report it
 EXIT_BAD_INPUT = 2     # the input (file, manifest, option) is wrong; the message says how to fix it
 EXIT_PARTIAL = 3       # a batch finished but some meetings failed (see the summary)
 EXIT_MISSING = 4       # an optional part (extra, model) is not installed / not available offline
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_TERMINATED = 143   # SIGTERM (128 + 15)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (a scheduler stopping the job, ``kill``): unwind and exit 143.
+
+    A BaseException like KeyboardInterrupt, so that no ``except Exception`` swallows it.
+    """
+
+
+def raise_terminated(signum=None, frame=None) -> None:
+    """A SIGTERM handler: turn the signal into :class:`Terminated` (clean-up still runs)."""
+    raise Terminated()
 
 
 class DialoogError(Exception):

@@ -98,3 +98,31 @@ def test_sigkill_then_resume(tmp_path, prefect_api, seed):
         again = _start(root, out, prefect_api, delay=0)
         stdout, _ = again.communicate(timeout=120)
         assert f"0 done, {N} skipped" in stdout
+
+
+def test_sigterm_stops_at_once_cleanly_and_resumes(tmp_path, prefect_api):
+    """SIGTERM (a scheduler stopping the job) mid-batch: workers stopped without finishing their
+    chunks, exit 143 with a one-line message and no traceback, nothing left running; the rerun
+    finishes the rest with every meeting stored once."""
+    root, out = tmp_path / "archive", tmp_path / "out"
+    expected = {f"t{i:02d}" for i in range(N)}
+    for mid in expected:
+        make_meeting(root, mid, GOOD)
+    # 2 workers, chunks of 2 meetings × 1.5 s: a chunk in flight lasts 3 s.
+    proc = _start(root, out, prefect_api, delay=1.5, workers=2)
+    deadline = time.monotonic() + 120
+    while _reports(out) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the batch finished before it could be stopped"
+    children = _children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert "stopped (SIGTERM)" in stderr
+    assert "Traceback" not in stderr
+    _assert_gone(children)
+    assert _reports(out) < N  # the rest was not waited for
+    resumed = _start(root, out, prefect_api, delay=0)
+    stdout, stderr = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, stderr
+    _check(out, expected)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import signal
 import sys
 from pathlib import Path
 
 from flows.commands.common import add_analysis_options, analysis_options
-from pipeline.errors import EXIT_OK, EXIT_PARTIAL, InputError
+from pipeline.errors import EXIT_OK, EXIT_PARTIAL, InputError, raise_terminated
 
 
 def _date(text: str) -> str:
@@ -90,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     from flows.runtime import prepare_prefect
     from flows.server import start_early
 
+    # SIGTERM stops the batch cleanly: workers stopped at once, nothing half-written, exit 143
+    # (inside the flow run Prefect's own handler does the same, as TerminationSignal).
+    signal.signal(signal.SIGTERM, raise_terminated)
     prepare_prefect()
     server = start_early()  # before importing Prefect: its start-up overlaps everything below
     try:
