@@ -20,10 +20,18 @@ log = logging.getLogger(__name__)
 PLUGIN_NAME = "dialoog-warm-up"
 
 
-def _warm_up_in_background() -> threading.Thread:
+def _warm_up() -> None:
     from flows.work import warm_up
 
-    thread = threading.Thread(target=warm_up, name="dialoog-warm-up", daemon=True)
+    warm_up()
+    try:  # the task engine that runs each chunk in this worker
+        import prefect.task_engine  # noqa: F401
+    except Exception:  # noqa: BLE001 - an optimisation only
+        log.debug("could not import Prefect's task engine", exc_info=True)
+
+
+def _warm_up_in_background() -> threading.Thread:
+    thread = threading.Thread(target=_warm_up, name="dialoog-warm-up", daemon=True)
     thread.start()
     return thread
 
