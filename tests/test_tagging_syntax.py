@@ -68,6 +68,13 @@ def test_verb_first_questions_with_a_noun_subject(text, lang):
     ("Vindt u het goed als we het verslag naar de vakbond sturen?", "nl", "closed"),
     ("Wat is het uurloon van een inpakker?", "nl", "closed"),
     ("Zou u bereid zijn de auditrapporten te sturen?", "nl", "closed"),
+    # line checks and "have you had any …" are yes/no; "is there anything we should …" invites
+    ("Can you see my screen?", "en", "closed"),
+    ("Have the workers had any accidents this year?", "en", "closed"),
+    ("Hoort u mij?", "nl", "closed"),
+    ("Heeft u dit jaar ongelukken gehad?", "nl", "closed"),
+    ("Is there anything you would want us to prepare for the visit?", "en", "open"),
+    ("Is er nog iets wat we voor het bezoek moeten voorbereiden?", "nl", "open"),
 ])
 def test_open_closed_after_introductions_and_priorities(text, lang, label):
     tag = tag_text(text, lang, role="buyer").question
