@@ -88,30 +88,38 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
     return sp.hstack([A, F]).tocsr()
 
 
-def load_defensive_sets(folder: Path):
-    """The dev sets ``defensive*_{en,nl}.csv``: (frame with lang and group columns)."""
+#: Folders whose ``defensive*_{en,nl}.csv`` / ``questions*_{en,nl}.csv`` train the defensive
+#: models: the dev sets and the v2 evaluation set (looked at twice, so development data since v3).
+#: Only the top level of ``data/eval`` is read: the blind ``data/eval/v3/`` is never trained on.
+DEV_FOLDERS = (ROOT / "data" / "dev", ROOT / "data" / "eval")
+
+
+def load_defensive_sets(folders=DEV_FOLDERS):
+    """The dev sets ``defensive*_{en,nl}.csv``: (frame with lang and group columns; a group is
+    one file pair, e.g. ``dev/defensive8``)."""
     import pandas as pd
 
     frames = []
-    for f in sorted(folder.glob("defensive*_*.csv")):
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        df["lang"] = "nl" if f.stem.endswith("_nl") else "en"
-        df["group"] = f.stem.split("_")[0]
-        frames.append(df)
+    for folder in ([folders] if isinstance(folders, Path) else folders):
+        for f in sorted(folder.glob("defensive*_*.csv")):
+            df = pd.read_csv(f, dtype=str, keep_default_na=False)
+            df["lang"] = "nl" if f.stem.endswith("_nl") else "en"
+            df["group"] = f"{folder.name}/{f.stem.split('_')[0]}"
+            frames.append(df)
     return pd.concat(frames, ignore_index=True)
 
 
 def train_defensive(annomi):
     from sklearn.metrics import f1_score, precision_score
 
-    sets = load_defensive_sets(ROOT / "data" / "dev")
+    sets = load_defensive_sets()
     neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
                  & (annomi.text.str.split().str.len() >= 5)].sample(800, random_state=SEED)
     # meeting statements that are not questions (buyer-side, never defensive) as further negatives
     import pandas as pd
 
     stm = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
-                     for f in sorted((ROOT / "data" / "dev").glob("questions*_*.csv"))])
+                     for folder in DEV_FOLDERS for f in sorted(folder.glob("questions*_*.csv"))])
     neg = pd.concat([neg[["text"]], stm[stm.is_question.str.strip() == "0"][["text"]]], ignore_index=True)
     y_sets = (sets.defensive.str.strip() == "1").to_numpy()
 

@@ -21,6 +21,8 @@ from pipeline.tagging.token_matcher import TokenMatcher
 #: The rule files every language has (``rules/<lang>/<name>.yaml``).
 RULE_FILES: tuple[str, ...] = ("common", "questions", "defensive", "reflections", "cues")
 COMPONENT = "dialoog_rules_v1"
+#: A comma within this many tokens of a sentence's start also starts a clause for ``^`` phrases.
+INTRO_MAX_TOKENS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +42,7 @@ def _phrase_lists(lang: str):
     for name in RULE_FILES:
         data = load_rule_file(lang, name)
         for key, value in data.items():
-            if key in ("name", "version", "description", "fillers", "roles"):
+            if key in ("name", "version", "description", "fillers", "roles", "subordinators", "wh_words"):
                 continue
             if isinstance(value, list):
                 yield name, key, value
@@ -77,9 +79,12 @@ class RuleComponent:
                 self.patterns[key] = [list(p) for p in phrase.patterns]
                 self.matcher.add(key, self.patterns[key])
                 self.keys[key] = (file, label, phrase.anchored, phrase.text, phrase.end_anchored)
-        self.fillers = frozenset(
-            w for f in load_rule_file(lang, "common").get("fillers", []) for w in tokenize(str(f))
-        )
+        common = load_rule_file(lang, "common")
+        self.fillers = frozenset(w for f in common.get("fillers", []) for w in tokenize(str(f)))
+        #: a comma after an intro that opens with one of these (Dutch "Toen …, zijn we …": the main
+        #: clause is verb-first there) starts a clause only when a wh-word follows it
+        self.subordinators = frozenset(w for f in common.get("subordinators", []) for w in tokenize(str(f)))
+        self.wh_words = frozenset(w for f in common.get("wh_words", []) for w in tokenize(str(f)))
 
     def _skip_fillers(self, doc, start: int, end: int) -> int:
         while start < end and (doc[start].is_punct or doc[start].norm_ in self.fillers):
@@ -101,6 +106,12 @@ class RuleComponent:
                 sent_of[j] = i
                 if j + 1 < sent.end and doc[j].text[-1:] in ".?!" and len(doc[j].text) > 1:
                     extra.add(self._skip_fillers(doc, j + 1, sent.end))
+                # a clause after a short introductory phrase or a name: "Anand, what …",
+                # "In your view, where …", "Help me understand, why …"
+                elif doc[j].text == "," and j + 1 < sent.end and j - starts[i] < INTRO_MAX_TOKENS:
+                    k = self._skip_fillers(doc, j + 1, sent.end)
+                    if k < sent.end and (doc[starts[i]].norm_ not in self.subordinators or doc[k].norm_ in self.wh_words):
+                        extra.add(k)
         hits = []
         for key, start, end in self.matcher(doc.to_array("NORM").tolist()):
             file, label, anchored, text, end_anchored = self.keys[key]

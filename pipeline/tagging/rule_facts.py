@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-#: Order of decision for open/closed within one question sentence.
-_QUESTION_ORDER = (("closed_strong", "closed", True), ("open_strong", "open", True),
+#: Order of decision for open/closed within one question sentence (``open_first``:
+#: requests to elaborate that contain a closed-looking phrase, "where are the biggest risks").
+_QUESTION_ORDER = (("open_first", "open", True), ("closed_strong", "closed", True), ("open_strong", "open", True),
                    ("closed_weak", "closed", False), ("open_weak", "open", False))
 #: Tie-break order when several defensive categories match.
 DEFENSIVE_PRIORITY = ("counter_attack", "stonewalling", "deflection", "denial", "minimisation", "justification")
@@ -89,7 +90,9 @@ def read_facts(doc) -> RuleFacts:
     for i, sent in enumerate(sents):
         marks = by_sent.get(i, {})
         has_mark = "?" in sent.text
-        if not has_mark and "question" not in marks:
+        # without "?", a ``statement`` phrase (a wh-clause as subject, an exclamation,
+        # "why not, …") outweighs the question phrases
+        if not has_mark and ("question" not in marks or "statement" in marks):
             continue
         label, strong, span = None, False, ""
         for key, lab, st in _QUESTION_ORDER:
