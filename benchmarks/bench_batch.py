@@ -1,6 +1,6 @@
 """Orchestration overhead and scaling of ``dialoog batch``, side by side with a plain loop.
 
-    python benchmarks/bench_batch.py [--n 1000] [--procs 2] [--fake-cpu-ms MS] [--skip-dask]
+    python benchmarks/bench_batch.py [--n 1000] [--procs 2] [--repeat R] [--runs plain,batch,…] [--fake-cpu-ms MS] [--skip-dask]
 
 Builds an archive of N meetings (``make_archive.py``; the samples, or synthetic
 ``Name: text`` meetings with the fake analyser), then times, each in a fresh
@@ -12,7 +12,8 @@ subprocess and output folder:
 * ``dialoog batch --workers P`` (Prefect, process pool, store, skip logic);
 * ``dialoog batch --workers 1`` and ``--dask-local P`` (scaling);
 
-and prints meetings/s and the ratios (target: batch ≤ 1.25× plain loop;
+repeated ``--repeat`` times, interleaved, and prints the medians, meetings/s,
+the time inside the flow as the batch summary reports it, and the ratios (target: batch ≤ 1.25× plain loop;
 ``--dask-local 2`` ≥ 1.6× one worker).  ``--fake-cpu-ms`` uses the fake
 analyser from ``tests/flows_fake.py`` burning that much CPU per meeting
 (for when the real pipeline is not installed); the default is the real pipeline.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,7 +57,10 @@ def _one(args) -> int:
     return 1
 
 
-def timed(cmd: list[str], env: dict) -> float:
+def timed(cmd: list[str], env: dict) -> tuple[float, float | None]:
+    """(wall seconds, seconds inside the flow as the batch summary reports them, or None)."""
+    import re
+
     t0 = time.perf_counter()
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     dt = time.perf_counter() - t0
@@ -63,7 +68,8 @@ def timed(cmd: list[str], env: dict) -> float:
         raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr[-3000:]}")
     tail = r.stdout.strip().splitlines()
     print(f"    {tail[0] if tail else ''}", flush=True)
-    return dt
+    m = re.search(r"— ([0-9.]+) s", tail[0]) if tail else None
+    return dt, (float(m.group(1)) if m else None)
 
 
 def main() -> None:
@@ -75,6 +81,7 @@ def main() -> None:
     ap.add_argument("--runs", default="plain,batch,plain1,batch1,dask,rerun",
                     help="which runs, comma-separated (default: all)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    ap.add_argument("--repeat", type=int, default=1, help="repeat the runs, interleaved; report medians")
     ap.add_argument("--plain", nargs=3, metavar=("ROOT", "OUT", "PROCS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.plain:
@@ -93,34 +100,43 @@ def main() -> None:
           f"{'fake, %.0f ms CPU each' % a.fake_cpu_ms if a.fake_cpu_ms is not None else 'real pipeline'}; "
           f"load before: {os.getloadavg()[0]:.2f}", flush=True)
     py = sys.executable
-    runs: dict[str, float] = {}
-
+    samples: dict[str, list[float]] = {}
+    in_flow: dict[str, list[float]] = {}
     wanted = set(a.runs.split(","))
 
     def run(name: str, cmd: list[str], key: str) -> None:
         if key not in wanted:
             return
         print(f"  {name} …", flush=True)
-        runs[name] = timed(cmd, env)
-        print(f"  {name}: {runs[name]:.1f} s, {a.n / runs[name]:.1f} meetings/s (load {os.getloadavg()[0]:.2f})",
-              flush=True)
+        wall, flow_s = timed(cmd, env)
+        samples.setdefault(name, []).append(wall)
+        if flow_s is not None:
+            in_flow.setdefault(name, []).append(flow_s)
+        print(f"  {name}: {wall:.1f} s, {a.n / wall:.1f} meetings/s (load {os.getloadavg()[0]:.2f})", flush=True)
 
     P = a.procs
-    run(f"plain loop, {P} procs", [py, __file__, "--plain", str(root), str(work / "o-plain"), str(P)], "plain")
-    run(f"batch --workers {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)], "batch")
-    run("plain loop, 1 proc", [py, __file__, "--plain", str(root), str(work / "o-plain1"), "1"], "plain1")
-    run("batch --workers 1", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w1")], "batch1")
-    if not a.skip_dask:
-        run(f"batch --dask-local {P}", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-d"),
-                                        "--dask-local", str(P)], "dask")
-    run(f"batch --workers {P}, rerun (all skipped)", [py, "-m", "flows.cli", "-q", "batch", str(root), "--out", str(work / "o-w"), "--workers", str(P)], "rerun")
+    batch = [py, "-m", "flows.cli", "-q", "batch", str(root), "--out"]
+    for rep in range(a.repeat):  # interleaved repeats: load drifts affect every run alike
+        w = work / f"rep{rep}"
+        run(f"plain loop, {P} procs", [py, __file__, "--plain", str(root), str(w / "o-plain"), str(P)], "plain")
+        run(f"batch --workers {P}", [*batch, str(w / "o-w"), "--workers", str(P)], "batch")
+        run("plain loop, 1 proc", [py, __file__, "--plain", str(root), str(w / "o-plain1"), "1"], "plain1")
+        run("batch --workers 1", [*batch, str(w / "o-w1")], "batch1")
+        if not a.skip_dask:
+            run(f"batch --dask-local {P}", [*batch, str(w / "o-d"), "--dask-local", str(P)], "dask")
+        run(f"batch --workers {P}, rerun (all skipped)", [*batch, str(w / "o-w"), "--workers", str(P)], "rerun")
+    runs = {k: statistics.median(v) for k, v in samples.items()}
     ratio = lambda a_, b_: runs[a_] / runs[b_] if a_ in runs and b_ in runs else None  # noqa: E731
     res = {
-        "n": a.n, "procs": P, "archive": kind, "fake_cpu_ms": a.fake_cpu_ms, "seconds": runs,
+        "n": a.n, "procs": P, "archive": kind, "fake_cpu_ms": a.fake_cpu_ms, "repeat": a.repeat,
+        "seconds_median": runs, "seconds_all": samples,
+        "seconds_inside_flow_median": {k: statistics.median(v) for k, v in in_flow.items()},
         "overhead_ratio": ratio(f"batch --workers {P}", f"plain loop, {P} procs"),
         "overhead_ratio_1proc": ratio("batch --workers 1", "plain loop, 1 proc"),
         "scaling_workers": ratio("batch --workers 1", f"batch --workers {P}"),
         "scaling_dask_local": ratio("batch --workers 1", f"batch --dask-local {P}"),
+        "scaling_plain": ratio("plain loop, 1 proc", f"plain loop, {P} procs"),
+        "load_after": os.getloadavg()[0],
     }
     print(json.dumps(res, indent=1))
 

@@ -32,8 +32,14 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-#: The environment Prefect's own ``SubprocessASGIServer`` gives its server (no UI).
+#: The environment Prefect's own ``SubprocessASGIServer`` gives its server (no UI) …
 SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+#: … and, for a server that lives only as long as one batch, no event history: the event
+#: persister would store every state change in SQLite, and its vacuum service deletes old
+#: ones at start-up (seconds of CPU next to the workers); automations (triggers) have no
+#: use here.  Flow and task runs are still recorded.  A user's own setting wins.
+QUIET_SERVICES = {"PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+                  "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
 STOP_TIMEOUT_S = 5.0
 
 
@@ -56,7 +62,7 @@ class EarlyServer:
             [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
              "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
+            env={**QUIET_SERVICES, **os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
         )
 
     def wait_ready(self, timeout: float) -> bool:
