@@ -1,4 +1,4 @@
-"""Format checks for every held-out evaluation set under data/eval/ (the first set and v3/, and any later one).
+"""Format checks for every held-out evaluation set under data/eval/ (the first set, v3/, v4/, and any later one).
 
 The checks are about the files, never about tagger scores: each CSV parses strictly with the csv
 module, has the exact header, unique ids with one prefix per file, allowed labels (empty label when
@@ -81,7 +81,7 @@ def _readme_counts(folder: Path) -> dict[str, tuple[int, int]]:
 
 def test_eval_sets_are_found():
     names = {_rel(p) for p in QUESTION_FILES + DEFENSIVE_FILES}
-    for folder in ("", "v3/"):
+    for folder in ("", "v3/", "v4/"):
         for kind in ("questions", "defensive"):
             for lang in ("en", "nl"):
                 assert f"{folder}{kind}_{lang}.csv" in names
