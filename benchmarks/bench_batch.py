@@ -10,7 +10,8 @@ subprocess and output folder:
   analyser: resolve → load → analyse → write report files) in a
   ``multiprocessing.Pool`` of P processes; no hashing, no store, no Prefect;
 * ``dialoog batch --workers P`` (Prefect, process pool, store, skip logic);
-* ``dialoog batch --workers 1`` and ``--dask-local P`` (scaling);
+* ``dialoog batch --workers 1``, ``--dask-local P`` and ``--dask-local 1`` (scaling; ``dask1``
+  is not in the default runs);
 
 repeated ``--repeat`` times, interleaved, and prints the medians, meetings/s,
 the time inside the flow as the batch summary reports it, and the ratios (target: batch ≤ 1.25× plain loop;
@@ -124,6 +125,7 @@ def main() -> None:
         run("batch --workers 1", [*batch, str(w / "o-w1")], "batch1")
         if not a.skip_dask:
             run(f"batch --dask-local {P}", [*batch, str(w / "o-d"), "--dask-local", str(P)], "dask")
+            run("batch --dask-local 1", [*batch, str(w / "o-d1"), "--dask-local", "1"], "dask1")
         run(f"batch --workers {P}, rerun (all skipped)", [*batch, str(w / "o-w"), "--workers", str(P)], "rerun")
     runs = {k: statistics.median(v) for k, v in samples.items()}
     ratio = lambda a_, b_: runs[a_] / runs[b_] if a_ in runs and b_ in runs else None  # noqa: E731
@@ -135,6 +137,7 @@ def main() -> None:
         "overhead_ratio_1proc": ratio("batch --workers 1", "plain loop, 1 proc"),
         "scaling_workers": ratio("batch --workers 1", f"batch --workers {P}"),
         "scaling_dask_local": ratio("batch --workers 1", f"batch --dask-local {P}"),
+        "scaling_dask_local_vs_dask_1": ratio("batch --dask-local 1", f"batch --dask-local {P}"),
         "scaling_plain": ratio("plain loop, 1 proc", f"plain loop, {P} procs"),
         "load_after": os.getloadavg()[0],
     }

@@ -117,11 +117,32 @@ class EarlyServer:
             proc.wait()
 
 
+def _profile_names_a_server() -> bool:
+    """Whether the active Prefect profile sets ``PREFECT_API_URL`` (read without importing Prefect).
+
+    Only a shortcut: :meth:`EarlyServer.serving` asks Prefect itself, which also
+    knows ``prefect.toml`` and ``.env`` files.
+    """
+    import tomllib
+
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    path = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml").expanduser()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or data.get("active") or "ephemeral"
+    profile = (data.get("profiles") or {}).get(active) or {}
+    return bool(isinstance(profile, dict) and profile.get("PREFECT_API_URL"))
+
+
 def start_early() -> EarlyServer | None:
     """Start the temporary server now, unless the environment names a server or forbids one."""
     if os.environ.get("PREFECT_API_URL"):
         return None
     if os.environ.get("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "").strip().lower() in ("0", "false", "no"):
+        return None
+    if _profile_names_a_server():
         return None
     if "prefect.settings" in sys.modules:  # already imported: its settings are cheap to ask
         from prefect.settings import PREFECT_API_URL

@@ -123,3 +123,23 @@ def test_batch_cli_leaves_no_server_behind(tmp_path):
     assert "1 done" in out
     assert seen, "the batch did not start a temporary server"
     assert not [pid for pid in seen if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+
+
+def test_no_early_server_when_the_active_profile_names_one(monkeypatch, tmp_path):
+    from flows.server import start_early
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://10.0.0.5:4200/api"\n'
+                        '[profiles.ephemeral]\n', encoding="utf-8")
+    monkeypatch.setenv("PREFECT_PROFILES_PATH", str(profiles))
+    assert start_early() is None
+    # Another active profile without a URL, or no profiles file: nothing names a server.
+    from flows.server import _profile_names_a_server
+
+    assert _profile_names_a_server()
+    monkeypatch.setenv("PREFECT_PROFILE", "ephemeral")
+    assert not _profile_names_a_server()
+    monkeypatch.setenv("PREFECT_PROFILES_PATH", str(tmp_path / "missing.toml"))
+    assert not _profile_names_a_server()
