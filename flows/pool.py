@@ -55,10 +55,27 @@ def start(workers: int) -> concurrent.futures.ProcessPoolExecutor:
 
 
 def stop() -> None:
+    """Stop the workers once the batch is done (idle workers are terminated: their interpreter
+    shutdown, with spaCy and torch loaded, would otherwise add a second to every batch)."""
     global _pool
     pool, _pool = _pool, None  # the pool may have been renewed after a worker died
     if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _terminate(pool)
+
+
+def _terminate(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    for proc in procs:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
 
 
 def abort() -> None:
@@ -67,16 +84,8 @@ def abort() -> None:
     the store only records what the parent committed); the next run redoes those meetings."""
     global _aborted
     _aborted = True
-    pool = _pool
-    if pool is None:
-        return
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        try:
-            proc.terminate()
-        except Exception:  # noqa: BLE001 - already gone
-            pass
+    if _pool is not None:
+        _terminate(_pool)
 
 
 def run_chunk(items, out_dir: str, options, run_id: str, settings_hash: str) -> list[Outcome]:
