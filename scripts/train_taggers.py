@@ -139,7 +139,7 @@ def train_defensive(annomi):
     # the rules as the tagger runs them: a rule hit decides; a veto phrase blocks the model
     facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
     rule = np.array([f.defensive is not None for f in facts])
-    veto = np.array([f.vetoed for f in facts])
+    veto = np.array([f.vetoed or f.owned for f in facts])
     # model-only calls also need a lexical evidence word (negation, "only", "who" …)
     evidence = np.array([f.evidence for f in facts])
     short = np.array([len(t.split()) < 3 for t in sets.text])
