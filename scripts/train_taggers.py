@@ -90,7 +90,8 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
 
 #: Folders whose ``defensive*_{en,nl}.csv`` / ``questions*_{en,nl}.csv`` train the defensive
 #: models: the dev sets and the v2 evaluation set (looked at twice, so development data since v3).
-#: Only the top level of ``data/eval`` is read: the blind ``data/eval/v3/`` is never trained on.
+#: Only the top level of ``data/eval`` is read: ``data/eval/v3/`` (dev data since v4, kept as an
+#: untrained dev check) and the blind ``data/eval/v4/`` are never trained on.
 DEV_FOLDERS = (ROOT / "data" / "dev", ROOT / "data" / "eval")
 
 
