@@ -39,6 +39,8 @@ def test_v4_questions(text, lang, label):
     ("I was wondering about that too.", "en"),
     ("Right, right.", "en"),
     ("We said yes to the second audit.", "en"),
+    ("they are paid every week yes", "en"),
+    ("Well, yes.", "en"),
     ("Ga je gang.", "nl"),
     ("oké dan gaan we door naar het laatste punt", "nl"),
     ("Wat ons vooral dwarszit is dat we het via via hoorden.", "nl"),
