@@ -90,8 +90,11 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
 
 #: Folders whose ``defensive*_{en,nl}.csv`` / ``questions*_{en,nl}.csv`` train the defensive
 #: models: the dev sets and the v2 evaluation set (looked at twice, so development data since v3).
-#: Only the top level of ``data/eval`` is read: the blind ``data/eval/v3/`` is never trained on.
+#: Only the top level of ``data/eval`` is read: ``data/eval/v3/`` (dev data since v4, kept as an
+#: untrained dev check) and the blind ``data/eval/v4/`` are never trained on.
 DEV_FOLDERS = (ROOT / "data" / "dev", ROOT / "data" / "eval")
+#: v4: the former blind set, now dev data: never trained on, used to choose the thresholds.
+CHECK_FOLDERS = (ROOT / "data" / "eval" / "v3",)
 
 
 def load_defensive_sets(folders=DEV_FOLDERS):
@@ -136,39 +139,53 @@ def train_defensive(annomi):
         test = np.flatnonzero(sets.group.to_numpy() == g)
         v, m = fit(np.flatnonzero(sets.group.to_numpy() != g), chars=DEFENSIVE_CHARS)
         oof[test] = m.predict_proba(v.transform(sets.text.iloc[test]))[:, 1]
-    # the rules as the tagger runs them: a rule hit decides; a veto phrase blocks the model
-    facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(sets.text, sets.lang)])
+    # v4: the threshold check set ``data/eval/v3`` (dev data, never trained on) is scored by the
+    # final model (trained without it) and joins the leave-one-set-out predictions for the choice
+    # of thresholds only; the reported leave-set-out scores are on the training groups alone.
+    v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
+    check = load_defensive_sets(CHECK_FOLDERS) if any(f.is_dir() for f in CHECK_FOLDERS) else None
+    texts, y_all, langs, probs = list(sets.text), y_sets, sets.lang.to_numpy(), oof
+    is_set = np.ones(len(sets), dtype=bool)
+    if check is not None and len(check):
+        y_chk = (check.defensive.str.strip() == "1").to_numpy()
+        texts = texts + list(check.text)
+        y_all = np.concatenate([y_sets, y_chk])
+        langs = np.concatenate([langs, check.lang.to_numpy()])
+        probs = np.concatenate([oof, m.predict_proba(v.transform(check.text))[:, 1]])
+        is_set = np.concatenate([is_set, np.zeros(len(check), dtype=bool)])
+    # the rules as the tagger runs them: a rule hit decides; a veto or ownership phrase blocks the model
+    facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(texts, langs)])
     rule = np.array([f.defensive is not None for f in facts])
-    veto = np.array([f.vetoed for f in facts])
+    veto = np.array([f.vetoed or f.owned for f in facts])
     # model-only calls also need a lexical evidence word (negation, "only", "who" …)
     evidence = np.array([f.evidence for f in facts])
-    short = np.array([len(t.split()) < 3 for t in sets.text])
+    short = np.array([len(t.split()) < 3 for t in texts])
 
     def combined(t, hi=1.01):
         # without an evidence word the model needs the higher threshold ``hi``
-        return rule | (~veto & ~short & (((oof >= t) & evidence) | (oof >= hi)))
+        return rule | (~veto & ~short & (((probs >= t) & evidence) | (probs >= hi)))
 
     grid = np.arange(0.2, 0.85, 0.025)
     pairs = [(t, hi) for t in grid for hi in (*np.arange(0.5, 0.95, 0.05), 1.01) if hi >= t]
-    langs = sets.lang.to_numpy()
-    thr = float(max(grid, key=lambda t: f1_score(y_sets, combined(t))))
-    # per language: (threshold, threshold without evidence), by leave-one-dev-set-out F1 (rules + gate + model)
-    best = {lang: max(pairs, key=lambda th, m=(langs == lang): (f1_score(y_sets[m], combined(*th)[m]), -th[1]))
+    thr = float(max(grid, key=lambda t: f1_score(y_all, combined(t))))
+    # per language: (threshold, threshold without evidence), by leave-one-set-out F1 (rules + gate + model)
+    best = {lang: max(pairs, key=lambda th, m=(langs == lang): (f1_score(y_all[m], combined(*th)[m]), -th[1]))
             for lang in ("en", "nl")}
     thrs = {lang: float(b[0]) for lang, b in best.items()}
     thrs_plain = {lang: float(b[1]) for lang, b in best.items()}
     out = {"defensive_threshold": round(thr, 3), "defensive_thresholds": {k: round(v, 3) for k, v in thrs.items()},
            "defensive_thresholds_without_evidence": {k: round(v, 3) for k, v in thrs_plain.items()},
-           "defensive_groups": groups}
+           "defensive_groups": groups, "defensive_threshold_check_rows": int((~is_set).sum())}
     for lang in ("en", "nl"):
-        msk = langs == lang
         t = (thrs[lang], thrs_plain[lang])
-        out[f"defensive_model_only_f1_{lang}_leave_set_out"] = round(float(f1_score(y_sets[msk], oof[msk] >= t[0])), 4)
-        out[f"defensive_rules_plus_model_f1_{lang}_leave_set_out"] = round(
-            float(f1_score(y_sets[msk], combined(*t)[msk])), 4)
-        out[f"defensive_rules_plus_model_precision_{lang}_leave_set_out"] = round(
-            float(precision_score(y_sets[msk], combined(*t)[msk])), 4)
-    v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
+        for tag, msk in (("leave_set_out", is_set & (langs == lang)), ("check_v3", ~is_set & (langs == lang))):
+            if not msk.any():
+                continue
+            if tag == "leave_set_out":
+                out[f"defensive_model_only_f1_{lang}_{tag}"] = round(float(f1_score(y_all[msk], probs[msk] >= t[0])), 4)
+            out[f"defensive_rules_plus_model_f1_{lang}_{tag}"] = round(float(f1_score(y_all[msk], combined(*t)[msk])), 4)
+            out[f"defensive_rules_plus_model_precision_{lang}_{tag}"] = round(
+                float(precision_score(y_all[msk], combined(*t)[msk])), 4)
     pos = sets[y_sets]
     # category: word + character n-grams (it only runs on the few turns found defensive)
     cats = pos.category.str.strip().to_numpy()

@@ -36,6 +36,7 @@ class RuleFacts:
     cues: tuple[tuple[str, str], ...]        # (cue, span), in CUE_NAMES order of first match
     vetoed: bool = False                     # a "not defensive" phrase matched ("I need to check …")
     evidence: bool = False                   # a defensive evidence word matched (negation, "only", "who" …)
+    owned: bool = False                      # an ownership/admission/cooperation phrase matched ("our mistake")
 
     @property
     def is_question(self) -> bool:
@@ -65,7 +66,7 @@ def read_facts(doc) -> RuleFacts:
     by_sent: dict[int, dict[str, object]] = {}
     def_counts: Counter[str] = Counter()
     def_span: dict[str, str] = {}
-    vetoed = evidence = False
+    vetoed = evidence = owned = False
     refl: dict[str, str] = {}
     cues: dict[str, str] = {}
     for h in hits:
@@ -77,6 +78,8 @@ def read_facts(doc) -> RuleFacts:
                 vetoed = True
             elif h.label == "evidence":
                 evidence = True
+            elif h.label == "ownership":
+                owned = True
             else:
                 cat = h.label.split(".", 1)[1]
                 def_counts[cat] += 1
@@ -116,4 +119,4 @@ def read_facts(doc) -> RuleFacts:
     else:
         if "weak" in refl:
             reflection = ("simple", refl["weak"], False)
-    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()), vetoed, evidence)
+    return RuleFacts(tuple(questions), defensive, reflection, tuple(cues.items()), vetoed, evidence, owned)

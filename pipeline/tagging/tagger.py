@@ -163,9 +163,11 @@ def _apply_defensive_classifier(items, facts, d_tag) -> None:
     """Both languages: where no rule fired and no veto phrase matched, the defensive
     classifier may tag the turn above its per-language threshold; a turn without
     any lexical evidence (the rule file's ``evidence`` words) needs the higher
-    per-language threshold for plain statements."""
+    per-language threshold for plain statements.  An ``ownership`` phrase (v4:
+    "our mistake", "daar had hij gelijk in", "misschien kunnen we samen …")
+    blocks the model but not a rule."""
     ask = [i for i, it in enumerate(items)
-           if d_tag[i] is None and not facts[i].vetoed
+           if d_tag[i] is None and not facts[i].vetoed and not facts[i].owned
            and _role_ok(it.language, "defensive", it.role) and len(it.text.split()) >= 3]
     if not ask:
         return
