@@ -51,10 +51,7 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
     audio = load_audio(path, max_duration_s=options.max_duration_s)
     sha = file_sha256(path)
     dopts = diarize_options(options.diarize, audio, meeting)
-    step("transcribe", 0.1)
-    asr = cached_asr(audio, sha, topts, options, transcriber)
-    step("diarize", 0.6)
-    diar = cached_diarization(audio, sha, dopts, options, diarizer)
+    asr, diar = _asr_and_diarization(audio, sha, topts, dopts, options, transcriber, diarizer, step)
     step("align", 0.9)
     utterances = align(asr, diar.turns)
     mapping = _speaker_names(audio, diar, meeting, path) if meeting.participants and utterances else {}
@@ -65,6 +62,35 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
                      channels=audio.source_channels, asr_model=asr.model, diarizer=diar.diarizer, sha256=sha)
     step("done", 1.0)
     return Transcript(meeting=named_meeting, utterances=utterances, source_format="audio", audio=info)
+
+
+def _asr_and_diarization(audio: AudioData, sha: str, topts: TranscribeOptions, dopts: DiarizeOptions,
+                         options: AudioOptions, transcriber: Transcriber | None, diarizer: Diarizer | None,
+                         step: Progress) -> tuple[AsrResult, Diarization]:
+    """ASR and diarization, the diarizer in a second thread while the ASR runs (``options.parallel``).
+
+    faster-whisper (CTranslate2) releases the GIL while it decodes and leaves a
+    core idle for much of the time (VAD, feature extraction, word alignment, the
+    gaps between batches); the diarizer's numpy work fills it.
+    """
+    if not options.parallel or audio.is_silent:
+        step("transcribe", 0.1)
+        asr = cached_asr(audio, sha, topts, options, transcriber)
+        step("diarize", 0.6)
+        return asr, cached_diarization(audio, sha, dopts, options, diarizer)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialoog-diarize") as pool:
+        step("diarize", 0.1)
+        diar_future = pool.submit(cached_diarization, audio, sha, dopts, options, diarizer)
+        step("transcribe", 0.1)
+        try:
+            asr = cached_asr(audio, sha, topts, options, transcriber)
+        except BaseException:
+            diar_future.cancel()
+            raise
+        step("diarize", 0.6)
+        return asr, diar_future.result()
 
 
 def transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:

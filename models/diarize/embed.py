@@ -139,7 +139,7 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     return out
 
 
-def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 256) -> np.ndarray:
+def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 128) -> np.ndarray:
     """Embeddings (len(starts) × 256, L2-normed) of mel windows ``mel[s:s+n_frames]``."""
     enc = voice_encoder()
     if len(starts) == 0:
