@@ -71,26 +71,49 @@ def _asr_and_diarization(audio: AudioData, sha: str, topts: TranscribeOptions, d
 
     faster-whisper (CTranslate2) releases the GIL while it decodes and leaves a
     core idle for much of the time (VAD, feature extraction, word alignment, the
-    gaps between batches); the diarizer's numpy work fills it.
+    gaps between batches); the diarizer's numpy work fills it.  Both share one
+    Silero VAD pass (:mod:`models.diarize.shared_vad`).
     """
+    from models.diarize.shared_vad import SharedSpeech, serve_faster_whisper
+
+    shared = None if audio.is_silent else SharedSpeech(audio.mono())
     if not options.parallel or audio.is_silent:
         step("transcribe", 0.1)
-        asr = cached_asr(audio, sha, topts, options, transcriber)
+        with serve_faster_whisper(shared):
+            asr = cached_asr(audio, sha, topts, options, transcriber)
         step("diarize", 0.6)
-        return asr, cached_diarization(audio, sha, dopts, options, diarizer)
+        return asr, cached_diarization(audio, sha, dopts, options, diarizer, shared)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialoog-diarize") as pool:
         step("diarize", 0.1)
-        diar_future = pool.submit(cached_diarization, audio, sha, dopts, options, diarizer)
+        diar_future = pool.submit(_in_background, cached_diarization, audio, sha, dopts, options, diarizer, shared)
         step("transcribe", 0.1)
         try:
-            asr = cached_asr(audio, sha, topts, options, transcriber)
+            with serve_faster_whisper(shared):
+                asr = cached_asr(audio, sha, topts, options, transcriber)
         except BaseException:
             diar_future.cancel()
             raise
         step("diarize", 0.6)
         return asr, diar_future.result()
+
+
+#: Niceness added to the diarizer thread: the ASR's threads go first when the CPUs are busy.
+BACKGROUND_NICE = 10
+
+
+def _in_background(fn, *args):
+    """Run ``fn`` in this (worker) thread at a lower CPU priority where the OS allows it (Linux: per thread)."""
+    try:
+        import os
+        import threading
+
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
+    except (AttributeError, OSError):  # pragma: no cover - no per-thread priorities here
+        pass
+    return fn(*args)
 
 
 def transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:
@@ -136,14 +159,18 @@ def cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: Au
 
 
 def cached_diarization(audio: AudioData, sha: str, dopts: DiarizeOptions, options: AudioOptions,
-                        diarizer: Diarizer | None) -> Diarization:
+                        diarizer: Diarizer | None, speech=None) -> Diarization:
+    """``speech``: a :class:`models.diarize.shared_vad.SharedSpeech` for diarizers that take one (``shares_vad``)."""
     if audio.is_silent:
         return Diarization((), "")
     d = diarizer or get_diarizer(dopts)
     key = cache.cache_key(sha, {**_settings(dopts), "engine": d.name})
     if options.use_cache and (hit := cache.load(options.cache_dir, "diarization", key)) is not None:
         return Diarization.from_dict(hit)
-    result = d.diarize(audio, dopts)
+    if speech is not None and getattr(d, "shares_vad", False):
+        result = d.diarize(audio, dopts, speech=speech)
+    else:
+        result = d.diarize(audio, dopts)
     if options.use_cache:
         cache.store(options.cache_dir, "diarization", key, result.to_dict())
     return result

@@ -96,3 +96,22 @@ def test_an_error_in_the_diarizer_thread_reaches_the_caller(tmp_path):
     with pytest.raises(RuntimeError, match="diarizer broke"):
         transcribe_meeting(p, MEETING, AudioOptions(use_cache=False), transcriber=CountingTranscriber(),
                            diarizer=_FailingDiarizer())
+
+
+def test_shared_silero_pass_is_served_to_faster_whisper_once():
+    fv = pytest.importorskip("faster_whisper.vad")
+    from models.diarize.shared_vad import SharedSpeech, serve_faster_whisper
+
+    x = (0.1 * np.sin(np.arange(16000 * 3) / 7.0)).astype(np.float32)
+    shared = SharedSpeech(x)
+    real = fv.get_vad_model
+    padded = np.pad(x, (0, 512 - x.size % 512))
+    with serve_faster_whisper(shared):
+        assert fv.get_vad_model is not real
+        first = fv.get_vad_model()(padded)
+        assert fv.get_vad_model()(padded) is first                  # computed once, then reused
+        other = np.pad(x[:16000], (0, 512 - 16000 % 512))
+        assert fv.get_vad_model()(other).shape[0] == other.size // 512   # other audio: the real model
+    assert fv.get_vad_model is real                                   # restored
+    assert np.allclose(np.asarray(first).reshape(-1), real()(padded).reshape(-1))
+    assert shared.frame_probabilities().size == -(-x.size // 512)

@@ -48,23 +48,32 @@ class ResemblyzerDiarizer:
     overlap_margin: float | None = None
     overlap_min_s = 0.3
 
-    def diarize(self, audio: AudioData, options: DiarizeOptions) -> Diarization:
+    #: ``diarize`` takes a ``speech=SharedSpeech`` (one Silero pass shared with faster-whisper).
+    shares_vad = True
+
+    def diarize(self, audio: AudioData, options: DiarizeOptions, *, speech=None) -> Diarization:
         self._second = None
-        labels = self.frame_labels(audio.mono(), options)
+        labels = self.frame_labels(audio.mono(), options, speech=speech)
         turns = turns_from_labels(labels)
         if self._second is not None:
             turns = tuple(sorted(turns + turns_from_labels(self._second), key=lambda t: (t.start, t.speaker)))
         return Diarization(turns, self.name)
 
-    def frame_labels(self, samples: np.ndarray, options: DiarizeOptions) -> np.ndarray:
-        """Speaker index per 32 ms frame (-1 = no speech)."""
+    def frame_labels(self, samples: np.ndarray, options: DiarizeOptions, *, speech=None) -> np.ndarray:
+        """Speaker index per 32 ms frame (-1 = no speech); ``speech``: a shared Silero pass."""
         samples = np.asarray(samples, dtype=np.float32)
-        probs = vad.speech_probabilities(samples)
+        mel = None
+        if speech is not None:
+            mel = mel_frames(samples)            # while the ASR thread runs the shared Silero pass
+            probs = speech.frame_probabilities()
+        else:
+            probs = vad.speech_probabilities(samples)
         mask = vad.speech_mask(probs, min_pause_s=self.min_pause_s, pad_s=self.pad_s)
         labels = np.full(mask.size, -1, dtype=int)
         if not mask.any():
             return labels
-        mel = mel_frames(samples)
+        if mel is None:
+            mel = mel_frames(samples)
         win = max(40, int(round(options.window_s / 0.01)))
         hop = max(5, int(round(options.hop_s / 0.01)))
         starts, frac = _windows(mask, mel.shape[0], win, hop)
