@@ -115,3 +115,13 @@ def test_shared_silero_pass_is_served_to_faster_whisper_once():
     assert fv.get_vad_model is real                                   # restored
     assert np.allclose(np.asarray(first).reshape(-1), real()(padded).reshape(-1))
     assert shared.frame_probabilities().size == -(-x.size // 512)
+
+
+def test_solo_stretches_leave_out_overlap_and_short_bits():
+    from scripts.eval_diarization import solo_stretches
+
+    ref = (SpeakerTurn("A", 0.0, 4.0), SpeakerTurn("B", 3.0, 6.0), SpeakerTurn("A", 6.2, 6.5), SpeakerTurn("A", 7.0, 9.0))
+    got = solo_stretches(ref, "A")
+    assert [(round(a, 2), round(b, 2)) for a, b in got] == [(0.0, 3.0), (7.0, 9.0)]   # 6.2–6.5 too short
+    assert [(round(a, 2), round(b, 2)) for a, b in solo_stretches(ref, "B")] == [(4.0, 6.0)]
+    assert solo_stretches((), "A") == []
