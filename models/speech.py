@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -106,9 +108,6 @@ BACKGROUND_NICE = 10
 def _in_background(fn, *args):
     """Run ``fn`` in this (worker) thread at a lower CPU priority where the OS allows it (Linux: per thread)."""
     try:
-        import os
-        import threading
-
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
     except (AttributeError, OSError):  # pragma: no cover - no per-thread priorities here

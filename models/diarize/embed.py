@@ -27,7 +27,7 @@ N_FFT = 400          # 25 ms
 HOP = 160            # 10 ms
 N_MELS = 40
 PARTIAL_FRAMES = 160  # resemblyzer's 1.6 s partial utterances
-_BLOCK_FRAMES = 30_000
+_BLOCK_FRAMES = 6_000     # 1 min of frames per FFT block: ~40 MB of temporaries
 
 
 def weights_path() -> Path:
