@@ -1,6 +1,7 @@
 """Real-time factor and peak memory of dialoog's audio path vs bare faster-whisper, side by side.
 
-    PYTHONPATH=. python benchmarks/bench_audio.py [--hours 1] [--threads 2] [--repeat 1]
+    PYTHONPATH=. python benchmarks/bench_audio.py [--hours 1] [--threads 2] [--repeat 2] [--long-repeat 1]
+        [--serial] [--long FILE.wav] [--skip-sample]
 
 For each input — the 60 s sample meeting and (with ``--hours``) a long file made
 by looping it (written to a temporary folder, not committed) — runs, each in a
@@ -10,7 +11,9 @@ fresh subprocess and in alternating order:
   batched pipeline with batch 8, VAD filter and word timestamps), decoding the
   file itself;
 * ``dialoog``: ``models.speech.transcribe_meeting`` without cache: PyAV load →
-  ASR → diarization → alignment → naming.
+  ASR ‖ diarization (the diarizer in a second thread, the default) → alignment → naming;
+* ``serial`` (with ``--serial``): the same with ``AudioOptions(parallel=False)``,
+  diarization after the ASR.
 
 Prints wall seconds, real-time factor (seconds per audio second), the ratio
 dialoog / bare and each process's peak resident memory (``ru_maxrss``).
@@ -52,7 +55,8 @@ else:
     from models.speech import transcribe_meeting
     from pipeline.options import AudioOptions, TranscribeOptions
     from pipeline.types import Meeting
-    opts = AudioOptions(transcribe=TranscribeOptions(cpu_threads=threads, device="cpu"), use_cache=False)
+    opts = AudioOptions(transcribe=TranscribeOptions(cpu_threads=threads, device="cpu"), use_cache=False,
+                        parallel=(mode == "dialoog"))
     t = transcribe_meeting(path, Meeting(id="bench"), opts)
     n = len(t.utterances)
     duration = t.audio.duration_s
@@ -85,17 +89,19 @@ def run_child(mode: str, path: Path, threads: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(path: Path, threads: int, repeat: int) -> list[dict]:
+def bench(path: Path, threads: int, repeat: int, modes: tuple[str, ...] = ("bare", "dialoog")) -> list[dict]:
     rows = []
     for r in range(repeat):
-        order = ("bare", "dialoog") if r % 2 == 0 else ("dialoog", "bare")
+        order = modes if r % 2 == 0 else modes[::-1]
         for mode in order:
             rows.append(run_child(mode, path, threads))
+            print(f"  {mode:8} {rows[-1]['wall_s']:7.1f} s  {rows[-1]['peak_rss_mb']:6.0f} MB", flush=True)
     return rows
 
 
 def summarise(label: str, rows: list[dict]) -> dict:
-    by = {m: [r for r in rows if r["mode"] == m] for m in ("bare", "dialoog")}
+    by = {m: [r for r in rows if r["mode"] == m] for m in ("bare", "dialoog", "serial")}
+    by = {m: rs for m, rs in by.items() if rs}
     best = {m: min(r["wall_s"] for r in rs) for m, rs in by.items()}
     dur = rows[0]["duration_s"]
     peak = {m: max(r["peak_rss_mb"] for r in rs) for m, rs in by.items()}
@@ -106,6 +112,12 @@ def summarise(label: str, rows: list[dict]) -> dict:
     print(f"{label:12} {dur:8.0f} s audio | bare {best['bare']:7.1f} s (RTF {s['rtf_bare']:.3f}, "
           f"{peak['bare']:.0f} MB) | dialoog {best['dialoog']:7.1f} s (RTF {s['rtf_dialoog']:.3f}, "
           f"{peak['dialoog']:.0f} MB) | ratio {s['ratio']:.2f}", flush=True)
+    if "serial" in best:
+        s.update(serial_s=round(best["serial"], 1), ratio_serial=round(best["serial"] / best["bare"], 3),
+                 peak_mb_serial=round(peak["serial"]))
+        print(f"{'':12} serial (no thread) {best['serial']:7.1f} s, {peak['serial']:.0f} MB | ratio "
+              f"{s['ratio_serial']:.2f}", flush=True)
+    s["load_after"] = round(os.getloadavg()[0], 2)
     return s
 
 
@@ -114,15 +126,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--hours", type=float, default=0.0, help="also benchmark a looped file this long (e.g. 1)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2, help="runs per mode for the short file (best is kept)")
+    ap.add_argument("--long-repeat", type=int, default=1, help="runs per mode for the long file")
+    ap.add_argument("--long", type=Path, help="use this long file instead of looping the sample")
+    ap.add_argument("--serial", action="store_true", help="also time the path with diarization after ASR")
+    ap.add_argument("--skip-sample", action="store_true", help="only the long file")
     ap.add_argument("--json", type=Path, help="write all figures here")
     args = ap.parse_args(argv)
+    modes = ("bare", "dialoog", "serial") if args.serial else ("bare", "dialoog")
     print(f"threads {args.threads}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
           f"(a shared machine: read the ratios)", flush=True)
-    results = [summarise("sample 60 s", bench(SAMPLE, args.threads, args.repeat))]
-    if args.hours:
+    results = [] if args.skip_sample else [summarise("sample 60 s", bench(SAMPLE, args.threads, args.repeat, modes))]
+    if args.long:
+        results.append(summarise(args.long.name, bench(args.long, args.threads, args.long_repeat, modes)))
+    elif args.hours:
         with tempfile.TemporaryDirectory() as tmp:
             long = loop_wav(SAMPLE, Path(tmp) / "long.wav", args.hours)
-            results.append(summarise(f"{args.hours:g} h loop", bench(long, args.threads, 1)))
+            results.append(summarise(f"{args.hours:g} h loop", bench(long, args.threads, args.long_repeat, modes)))
     if args.json:
         args.json.write_text(json.dumps({"threads": args.threads, "time": time.ctime(), "results": results}, indent=1))
     return 0

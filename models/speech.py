@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -51,10 +53,7 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
     audio = load_audio(path, max_duration_s=options.max_duration_s)
     sha = file_sha256(path)
     dopts = diarize_options(options.diarize, audio, meeting)
-    step("transcribe", 0.1)
-    asr = cached_asr(audio, sha, topts, options, transcriber)
-    step("diarize", 0.6)
-    diar = cached_diarization(audio, sha, dopts, options, diarizer)
+    asr, diar = _asr_and_diarization(audio, sha, topts, dopts, options, transcriber, diarizer, step)
     step("align", 0.9)
     utterances = align(asr, diar.turns)
     mapping = _speaker_names(audio, diar, meeting, path) if meeting.participants and utterances else {}
@@ -65,6 +64,55 @@ def transcribe_meeting(path: str | Path, meeting: Meeting, options: AudioOptions
                      channels=audio.source_channels, asr_model=asr.model, diarizer=diar.diarizer, sha256=sha)
     step("done", 1.0)
     return Transcript(meeting=named_meeting, utterances=utterances, source_format="audio", audio=info)
+
+
+def _asr_and_diarization(audio: AudioData, sha: str, topts: TranscribeOptions, dopts: DiarizeOptions,
+                         options: AudioOptions, transcriber: Transcriber | None, diarizer: Diarizer | None,
+                         step: Progress) -> tuple[AsrResult, Diarization]:
+    """ASR and diarization, the diarizer in a second thread while the ASR runs (``options.parallel``).
+
+    faster-whisper (CTranslate2) releases the GIL while it decodes and leaves a
+    core idle for much of the time (VAD, feature extraction, word alignment, the
+    gaps between batches); the diarizer's numpy work fills it.  Both share one
+    Silero VAD pass (:mod:`models.diarize.shared_vad`).
+    """
+    from models.diarize.shared_vad import SharedSpeech, serve_faster_whisper
+
+    shared = None if audio.is_silent else SharedSpeech(audio.mono())
+    if not options.parallel or audio.is_silent:
+        step("transcribe", 0.1)
+        with serve_faster_whisper(shared):
+            asr = cached_asr(audio, sha, topts, options, transcriber)
+        step("diarize", 0.6)
+        return asr, cached_diarization(audio, sha, dopts, options, diarizer, shared)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialoog-diarize") as pool:
+        step("diarize", 0.1)
+        diar_future = pool.submit(_in_background, cached_diarization, audio, sha, dopts, options, diarizer, shared)
+        step("transcribe", 0.1)
+        try:
+            with serve_faster_whisper(shared):
+                asr = cached_asr(audio, sha, topts, options, transcriber)
+        except BaseException:
+            diar_future.cancel()
+            raise
+        step("diarize", 0.6)
+        return asr, diar_future.result()
+
+
+#: Niceness added to the diarizer thread: the ASR's threads go first when the CPUs are busy.
+BACKGROUND_NICE = 10
+
+
+def _in_background(fn, *args):
+    """Run ``fn`` in this (worker) thread at a lower CPU priority where the OS allows it (Linux: per thread)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
+    except (AttributeError, OSError):  # pragma: no cover - no per-thread priorities here
+        pass
+    return fn(*args)
 
 
 def transcribe_options(t: TranscribeOptions, meeting: Meeting) -> TranscribeOptions:
@@ -110,14 +158,18 @@ def cached_asr(audio: AudioData, sha: str, topts: TranscribeOptions, options: Au
 
 
 def cached_diarization(audio: AudioData, sha: str, dopts: DiarizeOptions, options: AudioOptions,
-                        diarizer: Diarizer | None) -> Diarization:
+                        diarizer: Diarizer | None, speech=None) -> Diarization:
+    """``speech``: a :class:`models.diarize.shared_vad.SharedSpeech` for diarizers that take one (``shares_vad``)."""
     if audio.is_silent:
         return Diarization((), "")
     d = diarizer or get_diarizer(dopts)
     key = cache.cache_key(sha, {**_settings(dopts), "engine": d.name})
     if options.use_cache and (hit := cache.load(options.cache_dir, "diarization", key)) is not None:
         return Diarization.from_dict(hit)
-    result = d.diarize(audio, dopts)
+    if speech is not None and getattr(d, "shares_vad", False):
+        result = d.diarize(audio, dopts, speech=speech)
+    else:
+        result = d.diarize(audio, dopts)
     if options.use_cache:
         cache.store(options.cache_dir, "diarization", key, result.to_dict())
     return result

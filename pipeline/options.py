@@ -51,6 +51,9 @@ class AudioOptions:
     cache_dir: str | None = None         # None = ~/.cache/dialoog
     use_cache: bool = True
     max_duration_s: float = 6 * 3600.0
+    #: Diarize in a second thread while the ASR runs (the ASR leaves a core idle
+    #: much of the time); ``False`` runs one after the other.
+    parallel: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ N_FFT = 400          # 25 ms
 HOP = 160            # 10 ms
 N_MELS = 40
 PARTIAL_FRAMES = 160  # resemblyzer's 1.6 s partial utterances
-_BLOCK_FRAMES = 30_000
+_BLOCK_FRAMES = 6_000     # 1 min of frames per FFT block: ~40 MB of temporaries
 
 
 def weights_path() -> Path:
@@ -139,7 +139,7 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     return out
 
 
-def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 256) -> np.ndarray:
+def embed_windows(mel: np.ndarray, starts: np.ndarray, n_frames: int, batch: int = 128) -> np.ndarray:
     """Embeddings (len(starts) × 256, L2-normed) of mel windows ``mel[s:s+n_frames]``."""
     enc = voice_encoder()
     if len(starts) == 0:

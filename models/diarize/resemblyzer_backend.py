@@ -1,15 +1,18 @@
 """The default, offline diarizer: Silero VAD → resemblyzer d-vectors → spectral clustering → resegmentation.
 
 1. Speech detection: Silero speech probabilities per 32 ms frame, hysteresis,
-   short pauses bridged.
+   pauses under ``min_pause_s`` bridged, regions widened by ``pad_s``.
 2. Embeddings: resemblyzer's encoder on ``window_s`` windows every ``hop_s``,
    kept where at least half the window is speech.
 3. Clustering: average linkage for a known count, spectral clustering with an
    eigengap count otherwise (see :mod:`models.diarize.cluster`); clusters whose
    centroids are near-identical are merged.
-4. Resegmentation: every speech frame gets the speaker whose centroid is most
-   similar to the windows covering it (not just the nearest window's label),
-   then speaker runs shorter than ``min_speech_s`` are absorbed by a neighbour.
+4. Resegmentation: each speech frame scores every speaker by the mean
+   similarity of the windows covering it to that speaker's centroid; a Viterbi
+   pass picks the best speaker sequence with a cost of ``switch_penalty`` per
+   change of speaker (an HMM with sticky speakers, as VBx resegments), so a
+   speaker changes only where the evidence for the change outweighs the cost;
+   speaker runs shorter than ``min_speech_s`` are then absorbed by a neighbour.
 """
 
 from __future__ import annotations
@@ -31,7 +34,13 @@ MEL_PER_VAD = vad.FRAME_S / 0.01  # 3.2 mel frames per VAD frame
 
 
 class ResemblyzerDiarizer:
-    name = "vad+resemblyzer+cluster@1"
+    name = "vad+resemblyzer+cluster@2"
+    #: Speech detection: pauses shorter than this are bridged, regions widened by ``pad_s`` each side.
+    min_pause_s = 0.5
+    pad_s = 0.1
+    #: Cost of a speaker change in the Viterbi resegmentation, in summed frame similarity
+    #: (1.5 ≈ 0.3–1 s of clearly better evidence; 0 = frame-wise argmax).
+    switch_penalty = 1.5
     #: Windows used for clustering must be at least this much speech (all windows ≥ 0.5 vote in resegmentation).
     cluster_frac = 0.5
     method = "auto"
@@ -39,23 +48,32 @@ class ResemblyzerDiarizer:
     overlap_margin: float | None = None
     overlap_min_s = 0.3
 
-    def diarize(self, audio: AudioData, options: DiarizeOptions) -> Diarization:
+    #: ``diarize`` takes a ``speech=SharedSpeech`` (one Silero pass shared with faster-whisper).
+    shares_vad = True
+
+    def diarize(self, audio: AudioData, options: DiarizeOptions, *, speech=None) -> Diarization:
         self._second = None
-        labels = self.frame_labels(audio.mono(), options)
+        labels = self.frame_labels(audio.mono(), options, speech=speech)
         turns = turns_from_labels(labels)
         if self._second is not None:
             turns = tuple(sorted(turns + turns_from_labels(self._second), key=lambda t: (t.start, t.speaker)))
         return Diarization(turns, self.name)
 
-    def frame_labels(self, samples: np.ndarray, options: DiarizeOptions) -> np.ndarray:
-        """Speaker index per 32 ms frame (-1 = no speech)."""
+    def frame_labels(self, samples: np.ndarray, options: DiarizeOptions, *, speech=None) -> np.ndarray:
+        """Speaker index per 32 ms frame (-1 = no speech); ``speech``: a shared Silero pass."""
         samples = np.asarray(samples, dtype=np.float32)
-        probs = vad.speech_probabilities(samples)
-        mask = vad.speech_mask(probs)
+        mel = None
+        if speech is not None:
+            mel = mel_frames(samples)            # while the ASR thread runs the shared Silero pass
+            probs = speech.frame_probabilities()
+        else:
+            probs = vad.speech_probabilities(samples)
+        mask = vad.speech_mask(probs, min_pause_s=self.min_pause_s, pad_s=self.pad_s)
         labels = np.full(mask.size, -1, dtype=int)
         if not mask.any():
             return labels
-        mel = mel_frames(samples)
+        if mel is None:
+            mel = mel_frames(samples)
         win = max(40, int(round(options.window_s / 0.01)))
         hop = max(5, int(round(options.hop_s / 0.01)))
         starts, frac = _windows(mask, mel.shape[0], win, hop)
@@ -78,7 +96,7 @@ class ResemblyzerDiarizer:
         lab = np.argmax(emb @ cents.T, axis=1)
         cents = centroids(emb, lab, k)
         scores = _frame_scores(emb @ cents.T, starts, win, mask.size)
-        labels[mask] = np.argmax(scores[mask], axis=1)
+        labels[mask] = viterbi(scores[mask], self.switch_penalty)
         labels = smooth(labels, int(round(options.min_speech_s / vad.FRAME_S)) or 1)
         if self.overlap_margin is not None and k > 1:
             self._second = _overlap_labels(scores, labels, self.overlap_margin,
@@ -88,6 +106,29 @@ class ResemblyzerDiarizer:
             remap = {int(o): int(n) for o, n in zip(labels[labels >= 0], order[labels >= 0])}
             self._second = np.array([remap.get(int(v), -1) if v >= 0 else -1 for v in self._second])
         return order
+
+
+def viterbi(scores: np.ndarray, switch_penalty: float) -> np.ndarray:
+    """Best label sequence for per-frame ``scores`` (frames × speakers) with a cost per speaker change."""
+    n, k = scores.shape
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if k == 1 or switch_penalty <= 0:
+        return np.argmax(scores, axis=1)
+    back = np.empty((n, k), dtype=np.int32)
+    stay_idx = np.arange(k, dtype=np.int32)
+    acc = scores[0].astype(np.float64)
+    for t in range(1, n):
+        best = int(np.argmax(acc))
+        switch = acc[best] - switch_penalty
+        stay = acc >= switch
+        back[t] = np.where(stay, stay_idx, best)
+        acc = np.where(stay, acc, switch) + scores[t]
+    out = np.empty(n, dtype=int)
+    out[-1] = int(np.argmax(acc))
+    for t in range(n - 1, 0, -1):
+        out[t - 1] = back[t, out[t]]
+    return out
 
 
 def _overlap_labels(scores: np.ndarray, labels: np.ndarray, margin: float, min_len: int) -> np.ndarray:

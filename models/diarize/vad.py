@@ -35,8 +35,9 @@ def speech_probabilities(samples: np.ndarray) -> np.ndarray:
 
 
 def speech_mask(probs: np.ndarray, *, onset: float = 0.2, offset: float = 0.1,
-                min_pause_s: float = 0.25, min_speech_s: float = 0.2) -> np.ndarray:
-    """Boolean speech mask from probabilities: hysteresis, pauses < ``min_pause_s`` bridged."""
+                min_pause_s: float = 0.25, min_speech_s: float = 0.2, pad_s: float = 0.0) -> np.ndarray:
+    """Boolean speech mask from probabilities: hysteresis, pauses < ``min_pause_s`` bridged,
+    speech regions widened by ``pad_s`` on each side (Silero cuts word onsets and endings short)."""
     mask = np.zeros(probs.size, dtype=bool)
     on = False
     for i, p in enumerate(probs):
@@ -46,7 +47,19 @@ def speech_mask(probs: np.ndarray, *, onset: float = 0.2, offset: float = 0.1,
             on = p >= onset
         mask[i] = on
     mask = fill_short(mask, False, int(round(min_pause_s / FRAME_S)))
-    return fill_short(mask, True, int(round(min_speech_s / FRAME_S)))
+    mask = fill_short(mask, True, int(round(min_speech_s / FRAME_S)))
+    return pad(mask, int(round(pad_s / FRAME_S)))
+
+
+def pad(mask: np.ndarray, frames: int) -> np.ndarray:
+    """Widen every ``True`` run by ``frames`` on each side (within the array)."""
+    if frames <= 0 or not mask.any():
+        return mask.copy()
+    out = mask.copy()
+    for a, b, v in runs(mask):
+        if v:
+            out[max(0, a - frames):b + frames] = True
+    return out
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int, bool]]:
