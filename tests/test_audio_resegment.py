@@ -125,3 +125,14 @@ def test_solo_stretches_leave_out_overlap_and_short_bits():
     assert [(round(a, 2), round(b, 2)) for a, b in got] == [(0.0, 3.0), (7.0, 9.0)]   # 6.2–6.5 too short
     assert [(round(a, 2), round(b, 2)) for a, b in solo_stretches(ref, "B")] == [(4.0, 6.0)]
     assert solo_stretches((), "A") == []
+
+
+def test_cli_serial_audio_flag_reaches_the_audio_options():
+    import argparse
+
+    from flows.commands.common import add_analysis_options, analysis_options
+
+    p = argparse.ArgumentParser()
+    add_analysis_options(p)
+    assert analysis_options(p.parse_args([])).audio.parallel is True
+    assert analysis_options(p.parse_args(["--serial-audio"])).audio.parallel is False

@@ -47,6 +47,9 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--min-speakers", type=int, default=1)
     a.add_argument("--max-speakers", type=int, default=8)
     a.add_argument("--diarizer", default="resemblyzer", choices=("resemblyzer", "pyannote", "channels"))
+    a.add_argument("--serial-audio", action="store_true",
+                   help="diarize after the transcription instead of alongside it (less memory; faster when "
+                        "every core is already busy, e.g. a batch with one worker per core)")
     a.add_argument("--no-cache", action="store_true", help="transcribe again even if a cached result exists")
     a.add_argument("--cache-dir", help="where transcriptions are cached (default ~/.cache/dialoog)")
     a.add_argument("--allow-download", action="store_true", help="allow downloading models from the Hugging Face hub")
@@ -77,7 +80,7 @@ def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) ->
         tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
         ingest=IngestOptions(max_bytes=int(args.max_input_mb * 1e6)),
         audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache,
-                           max_duration_s=args.max_duration_min * 60),
+                           max_duration_s=args.max_duration_min * 60, parallel=not args.serial_audio),
     )
 
 
