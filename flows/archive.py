@@ -327,12 +327,14 @@ def run_archive(
 
     ``server``: Prefect's temporary server, started early by the caller
     (:func:`flows.server.start_early`); without one it is started here, still
-    overlapping the worker processes' start-up.  Either way it is stopped at the end.
+    overlapping the worker processes' start-up, and stopped at the end (a server passed in
+    is the caller's to stop).
     """
     from flows import pool as worker_pool
     from flows.watchdog import guard
 
     guard()  # a killed batch leaves no server, pool or Dask processes behind
+    own_server = server is None  # the caller stops a server it started itself
     server = server or start_early()
     n = dask_local or workers
     try:
@@ -353,10 +355,10 @@ def run_archive(
             with server.serving() if server is not None else contextlib.nullcontext():
                 return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed,
                              workers=max(1, n))
-    except BaseException:  # interrupted (SIGTERM, Ctrl-C) or failed: do not wait for the workers
+    except BaseException:  # interrupted before or after the flow body (which aborts the pool itself)
         worker_pool.abort()
         raise
     finally:
         worker_pool.stop()
-        if server is not None:
+        if own_server and server is not None:
             server.stop()

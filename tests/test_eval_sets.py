@@ -87,12 +87,17 @@ def test_eval_sets_are_found():
                 assert f"{folder}{kind}_{lang}.csv" in names
 
 
+def _read_checked(path, header):
+    """The rows of an eval set, after the checks every set shares (size, ids, texts)."""
+    rows = _read_rows(path, header)
+    assert len(rows) >= 100, f"{_rel(path)}: only {len(rows)} rows"
+    _check_ids_and_texts(path, rows)
+    return rows
+
+
 @pytest.mark.parametrize("path", QUESTION_FILES, ids=_rel)
 def test_question_eval_set_is_well_formed(path):
-    rows = _read_rows(path, QUESTION_HEADER)
-    n_rows = len(rows)
-    assert n_rows >= 100, f"{_rel(path)}: only {n_rows} rows"
-    _check_ids_and_texts(path, rows)
+    rows = _read_checked(path, QUESTION_HEADER)
     wrong = [r["id"] for r in rows
              if (r["is_question"], r["question"]) not in {("1", "open"), ("1", "closed"), ("0", "")}]
     assert not wrong, f"{_rel(path)}: label not allowed (or label on a non-question) in {wrong[:10]}"
@@ -103,10 +108,7 @@ def test_question_eval_set_is_well_formed(path):
 
 @pytest.mark.parametrize("path", DEFENSIVE_FILES, ids=_rel)
 def test_defensive_eval_set_is_well_formed(path):
-    rows = _read_rows(path, DEFENSIVE_HEADER)
-    n_rows = len(rows)
-    assert n_rows >= 100, f"{_rel(path)}: only {n_rows} rows"
-    _check_ids_and_texts(path, rows)
+    rows = _read_checked(path, DEFENSIVE_HEADER)
     wrong = [r["id"] for r in rows
              if not ((r["defensive"] == "1" and r["category"] in DEFENSIVE_CATEGORIES)
                      or (r["defensive"] == "0" and r["category"] == ""))]
