@@ -13,7 +13,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,7 +27,10 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 
-from flows.discover import MeetingItem, discover_meetings, plan_batch, settings_fingerprint  # noqa: E402
+from flows import headstart  # noqa: E402
+from flows.discover import (  # noqa: E402
+    MAX_CHUNK, MeetingItem, chunked, discover_meetings, in_flight_window, plan_batch, settings_fingerprint,
+)
 from flows.server import EarlyServer, start_early  # noqa: E402
 from flows.work import Outcome, process_chunk  # noqa: E402
 from pipeline import __version__  # noqa: E402
@@ -38,10 +40,6 @@ from pipeline.store import ResultsStore  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-#: At most this many meetings per task (progress granularity vs. per-task overhead).
-MAX_CHUNK = 25
-#: Aim for this many chunks per worker, so fast workers pick up slack at the end.
-CHUNKS_PER_WORKER = 4
 
 
 @dataclass
@@ -106,13 +104,6 @@ def analyze_chunk(
     return worker_pool.run_chunk(items, out_dir, options, run_id, settings_hash)
 
 
-def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
-    if not items:
-        return []
-    size = max(1, min(max_chunk, math.ceil(len(items) / (max(1, workers) * CHUNKS_PER_WORKER))))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
 def _record(store: ResultsStore, outcomes: Sequence[Outcome], summary: BatchSummary, *, settings_hash: str,
             run_id: str) -> None:
     """Store a chunk's results: its done meetings in one transaction, then its failures."""
@@ -148,17 +139,23 @@ def analyze_archive(
     t0 = time.perf_counter()
     options = options_from(options)
     out = ensure_dir(out_dir)
-    stale = remove_stale_parts(out)
+    settings_hash, settings_json = settings_fingerprint(options)
+    # What the head start already did (discovery, planning, the first chunks on the workers), if any.
+    head = headstart.take(root, out, settings_hash, since=since, retry_failed=retry_failed, workers=workers,
+                          max_chunk=max_chunk)
+    stale = head.stale if head else remove_stale_parts(out)
     if stale:
         log.info("removed %d half-written file(s) left by an interrupted run", stale)
-    settings_hash, settings_json = settings_fingerprint(options)
     run_id = _run_id()
     summary = BatchSummary(run_id=run_id)
     with ResultsStore(out) as store, _worker_pool(workers):
-        items = discover_meetings(root, exclude=[out])
-        plan = plan_batch(
-            items, store.states(), settings_hash=settings_hash, out_dir=out, retry_failed=retry_failed, since=since
-        )
+        if head is not None:
+            plan, chunks = head.plan, head.chunks
+        else:
+            items = discover_meetings(root, exclude=[out])
+            plan = plan_batch(items, store.states(), settings_hash=settings_hash, out_dir=out,
+                              retry_failed=retry_failed, since=since)
+            chunks = chunked(plan.todo, workers, max_chunk)
         summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
         summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
         summary.held_back = [(i.source, reason) for i, reason in plan.held_back]
@@ -171,7 +168,7 @@ def analyze_archive(
                                     reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
             _notify("advance", 1)
         try:
-            _run_chunks(chunked(plan.todo, workers, max_chunk), max(2, 2 * workers), store, summary, out=out,
+            _run_chunks(chunks, in_flight_window(workers), store, summary, out=out,
                         options=options, run_id=run_id, settings_hash=settings_hash)
         except BaseException:  # SIGTERM (Prefect's TerminationSignal), Ctrl-C: stop the workers now
             from flows import pool as worker_pool
@@ -349,8 +346,8 @@ def run_archive(
                     dask_address = stack.enter_context(dask_cluster.local_cluster(int(dask_local)))
                 else:
                     dask_cluster.register_warm_up(dask_address)
-            elif workers > 1:
-                worker_pool.start(workers)
+            elif workers > 1:  # unless the CLI began it already, before importing Prefect
+                headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=workers)
             flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address))
             with server.serving() if server is not None else contextlib.nullcontext():
                 return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed,
@@ -359,6 +356,7 @@ def run_archive(
         worker_pool.abort()
         raise
     finally:
+        headstart.discard()
         worker_pool.stop()
         if own_server and server is not None:
             server.stop()

@@ -13,9 +13,10 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -222,3 +223,23 @@ def plan_batch(
         else:
             todo.append(item)
     return Plan(tuple(todo), tuple(skipped), tuple(held), tuple(rejected))
+
+
+# --------------------------------------------------------------------------- chunks
+
+#: At most this many meetings per task (progress granularity vs. per-task overhead).
+MAX_CHUNK = 25
+#: Aim for this many chunks per worker, so fast workers pick up slack at the end.
+CHUNKS_PER_WORKER = 4
+
+
+def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
+    if not items:
+        return []
+    size = max(1, min(max_chunk, math.ceil(len(items) / (max(1, workers) * CHUNKS_PER_WORKER))))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def in_flight_window(workers: int) -> int:
+    """Chunks kept in flight at once: every worker busy, one more queued for each."""
+    return max(2, 2 * workers)

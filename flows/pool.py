@@ -33,6 +33,11 @@ _renew_lock = threading.Lock()
 _isolation_lock = threading.Lock()
 #: Set by :func:`abort` (the batch was interrupted): no renewing, no retrying.
 _aborted = False
+#: Chunks handed to the workers before the flow's tasks ask for them (:mod:`flows.headstart`),
+#: by the sources of their meetings.
+_early: dict[tuple[str, ...], concurrent.futures.Future] = {}
+#: The run id an early chunk is analysed under; its task puts in the flow run's id.
+EARLY_RUN_ID = "head-start"
 
 #: Tries of a suspect meeting on its own: a crash of another task in flight can still
 #: break the pool under it once; a meeting that kills its worker every time fails.
@@ -58,6 +63,7 @@ def stop() -> None:
     """Stop the workers once the batch is done (idle workers are terminated: their interpreter
     shutdown, with spaCy and torch loaded, would otherwise add a second to every batch)."""
     global _pool
+    discard_early()
     pool, _pool = _pool, None  # the pool may have been renewed after a worker died
     if pool is not None:
         _terminate(pool)
@@ -88,10 +94,30 @@ def abort() -> None:
         _terminate(_pool)
 
 
+def submit_early(chunks, out_dir: str, options, settings_hash: str) -> None:
+    """Start these chunks now, before the flow's tasks ask for them (:func:`run_chunk` collects them)."""
+    for items in chunks:
+        _early[_chunk_key(items)] = _pool.submit(process_chunk, items, out_dir, options, EARLY_RUN_ID,
+                                                 settings_hash)
+
+
+def discard_early() -> None:
+    """Forget early chunks no task collected (cancelled if not yet started)."""
+    while _early:
+        _early.popitem()[1].cancel()
+
+
+def _chunk_key(items) -> tuple[str, ...]:
+    return tuple(i.source for i in items)
+
+
 def run_chunk(items, out_dir: str, options, run_id: str, settings_hash: str) -> list[Outcome]:
     """Analyse a chunk on the current pool, surviving a worker that dies."""
     pool = _pool
     try:
+        early = _early.pop(_chunk_key(items), None)
+        if early is not None:
+            return [o.with_run_id(run_id) for o in early.result()]
         return pool.submit(process_chunk, items, out_dir, options, run_id, settings_hash).result()
     except (BrokenProcessPool, concurrent.futures.CancelledError, RuntimeError):
         if _aborted:  # the batch is stopping and no longer waits for this chunk: end quietly

@@ -73,18 +73,28 @@ def watch(parent: int) -> None:
             pass
 
 
+_guarding: subprocess.Popen | None = None
+
+
 def guard() -> subprocess.Popen | None:
-    """Start a watchdog for this process (needs psutil, which the [dask] extra brings)."""
+    """Start a watchdog for this process, once (needs psutil, which the [dask] extra brings).
+
+    Call it before starting any child process: one started before the watchdog's first look
+    and killed with its parent would be missed."""
+    global _guarding
+    if _guarding is not None and _guarding.poll() is None:
+        return _guarding
     try:
         import psutil  # noqa: F401
     except ImportError:
         log.debug("psutil not installed: no watchdog for child processes")
         return None
-    return subprocess.Popen(
+    _guarding = subprocess.Popen(
         [sys.executable, "-m", "flows.watchdog", str(os.getpid())],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True,
     )
+    return _guarding
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a subprocess

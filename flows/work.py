@@ -21,7 +21,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flows.discover import MeetingItem
@@ -52,6 +52,10 @@ class Outcome:
     retryable: bool = False
     attempts: int = 1
     seconds: float = 0.0
+
+    def with_run_id(self, run_id: str) -> "Outcome":
+        """The same outcome recorded under another run (a chunk started before its flow run)."""
+        return self if self.rows is None else replace(self, rows=self.rows.with_run_id(run_id))
 
 
 def is_retryable(exc: BaseException) -> bool:

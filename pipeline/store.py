@@ -62,6 +62,12 @@ class MeetingRows:
         cols = self.tables.get(table) or {}
         return len(next(iter(cols.values()), []))
 
+    def with_run_id(self, run_id: str) -> "MeetingRows":
+        """These rows, recorded under ``run_id``."""
+        tables = {name: {**cols, "run_id": [run_id] * len(cols["run_id"])} if "run_id" in cols else cols
+                  for name, cols in self.tables.items()}
+        return MeetingRows(self.meeting_id, self.source, tables)
+
 
 def _columns(rows: Sequence[dict[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
     return {n: [r.get(n) for r in rows] for n in names}

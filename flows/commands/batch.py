@@ -90,13 +90,22 @@ def run(args: argparse.Namespace) -> int:
 
     from flows.runtime import prepare_prefect
     from flows.server import start_early
+    from flows.watchdog import guard
 
     # SIGTERM stops the batch cleanly: workers stopped at once, nothing half-written, exit 143
     # (inside the flow run Prefect's own handler does the same, as TerminationSignal).
     signal.signal(signal.SIGTERM, raise_terminated)
     prepare_prefect()
+    guard()  # first: a killed batch leaves no server or worker processes behind
     server = start_early()  # before importing Prefect: its start-up overlaps everything below
+    head_start = args.workers > 1 and not (args.dask_address or args.dask_local)
     try:
+        if head_start:
+            from flows import headstart
+
+            # workers start, and the first chunks reach them, while Prefect imports and starts
+            headstart.begin(root, args.out, options, since=args.since, retry_failed=args.retry_failed,
+                            workers=args.workers)
         from flows.archive import run_archive
         from flows.progress import batch_progress
 
@@ -106,6 +115,11 @@ def run(args: argparse.Namespace) -> int:
                 dask_local=args.dask_local, since=args.since, retry_failed=args.retry_failed, server=server,
             )
     finally:
+        if head_start:  # run_archive stops them too; not if it was never reached
+            from flows import headstart, pool
+
+            headstart.discard()
+            pool.stop()
         if server is not None:
             server.stop()
     if args.parquet is not None:

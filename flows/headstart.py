@@ -1,0 +1,129 @@
+"""A head start for ``dialoog batch --workers N``: work begins while Prefect starts.
+
+Before the archive flow can run, Prefect needs its API server up and a flow
+run created: seconds in which the worker processes, already started, would sit
+idle.  :func:`begin` uses that time.  In a background thread of the batch
+process it does what the flow body would do first — remove half-written files
+left by a killed run, discover the meetings, plan the batch against the results
+store (read-only) and cut it into chunks — and hands the first chunks to the
+worker pool.  The flow then :func:`take` s that plan instead of making its own;
+its ``analyze-chunk`` tasks pick up the chunks already under way
+(:func:`flows.pool.run_chunk`), so Prefect still tracks every chunk and the
+store is written only by the flow, as before.
+
+Nothing changes in what is analysed or stored: the rows of an early chunk get
+the flow run's id when its task collects them.  If anything in the head start
+fails, or the flow is called with other arguments, the flow does it all again
+itself (and reports any error); workers' early chunks are then discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows import pool as worker_pool
+from flows.discover import (
+    MAX_CHUNK,
+    MeetingItem,
+    Plan,
+    chunked,
+    discover_meetings,
+    in_flight_window,
+    plan_batch,
+    settings_fingerprint,
+)
+from pipeline.fileio import ensure_dir, remove_stale_parts
+from pipeline.options import AnalyzeOptions
+from pipeline.store import STORE_NAME, ResultsStore, StoredState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HeadStart:
+    """The flow body's first steps, done early: its plan, its chunks and what was cleaned up."""
+
+    key: tuple
+    thread: threading.Thread | None = None
+    plan: Plan | None = None
+    chunks: list[list[MeetingItem]] = field(default_factory=list)
+    stale: int = 0
+
+
+_current: HeadStart | None = None
+
+
+def _key(root, out_dir, settings_hash: str, since, retry_failed: bool, workers: int, max_chunk: int) -> tuple:
+    return (str(Path(root).resolve()), str(Path(out_dir).resolve()), settings_hash, since or None,
+            bool(retry_failed), int(workers), int(max_chunk))
+
+
+def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None, *, since: str | None = None,
+          retry_failed: bool = False, workers: int = 2, max_chunk: int = MAX_CHUNK) -> None:
+    """Start the worker pool (if not yet started) and the head start for this batch."""
+    global _current
+    if worker_pool.current() is None:
+        worker_pool.start(workers)
+    options = options or AnalyzeOptions()
+    settings_hash, _ = settings_fingerprint(options)
+    key = _key(root, out_dir, settings_hash, since, retry_failed, workers, max_chunk)
+    if _current is not None and _current.key == key:
+        return
+    discard()
+    hs = HeadStart(key)
+    hs.thread = threading.Thread(
+        target=_prepare, name="dialoog-head-start", daemon=True,
+        args=(hs, Path(root), Path(out_dir), options, settings_hash, since, retry_failed, workers, max_chunk),
+    )
+    _current = hs
+    hs.thread.start()
+
+
+def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, settings_hash: str,
+             since: str | None, retry_failed: bool, workers: int, max_chunk: int) -> None:
+    try:
+        out = ensure_dir(out_dir)
+        stale = remove_stale_parts(out)  # before any worker writes: it removes *.part files
+        items = discover_meetings(root, exclude=[out])
+        plan = plan_batch(items, _stored_states(out), settings_hash=settings_hash, out_dir=out,
+                          retry_failed=retry_failed, since=since)
+        chunks = chunked(plan.todo, workers, max_chunk)
+        worker_pool.submit_early(chunks[: in_flight_window(workers)], str(out), options, settings_hash)
+        hs.plan, hs.chunks, hs.stale = plan, chunks, stale
+    except Exception:  # noqa: BLE001 - an optimisation only: the flow does it again and reports errors
+        log.debug("batch head start failed; the flow plans the batch itself", exc_info=True)
+
+
+def _stored_states(out: Path) -> dict[str, StoredState]:
+    """What the store holds (read-only: the flow opens it for writing later); empty if none yet."""
+    if not (out / STORE_NAME).is_file():
+        return {}
+    with ResultsStore(out, read_only=True) as store:
+        return store.states()
+
+
+def take(root: str | Path, out_dir: str | Path, settings_hash: str, *, since: str | None = None,
+         retry_failed: bool = False, workers: int = 1, max_chunk: int = MAX_CHUNK) -> HeadStart | None:
+    """The head start for a flow called with these arguments (waiting for it to finish), or None."""
+    global _current
+    hs, _current = _current, None
+    if hs is None:
+        return None
+    if hs.thread is not None:
+        hs.thread.join()
+    if hs.plan is None or hs.key != _key(root, out_dir, settings_hash, since, retry_failed, workers, max_chunk):
+        worker_pool.discard_early()
+        return None
+    return hs
+
+
+def discard() -> None:
+    """Drop a head start the flow did not take (and the chunks it started)."""
+    global _current
+    hs, _current = _current, None
+    if hs is not None and hs.thread is not None:
+        hs.thread.join()
+    worker_pool.discard_early()
