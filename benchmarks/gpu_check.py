@@ -31,10 +31,8 @@ passed, 1 a check failed, 2 ``cuda`` was asked for but torch sees no GPU.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -46,98 +44,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SR = 16_000
+from benchmarks._gpu_probe import (  # noqa: E402
+    SR, DeviceProbe, cuda_mark, device_problems, fail, peak_mib, print_table, rel_diff, row, synthetic_speech, timed,
+    warn, write_json)
+
 COSINE_MIN = 0.999
 PROB_ATOL = 1e-4
-
-
-# --------------------------------------------------------------------------- helpers
-
-def synthetic_speech(seconds: float, seed: int = 0) -> np.ndarray:
-    """Voiced, gliding harmonics with syllable-rate bursts and a little noise (not silence, not a pure tone)."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(seconds * SR)) / SR
-    f0 = 140 + 30 * np.sin(2 * np.pi * 0.3 * t) + 20 * np.sin(2 * np.pi * 2.1 * t)
-    phase = 2 * np.pi * np.cumsum(f0) / SR
-    voice = sum(np.sin(k * phase) / k for k in range(1, 8))
-    env = 0.5 + 0.5 * np.sin(2 * np.pi * 4.0 * t) ** 2
-    return (0.2 * voice * env + 0.01 * rng.standard_normal(t.size)).astype(np.float32)
-
-
-class DeviceProbe:
-    """Records the device of every tensor passed to the hooked modules (forward pre-hooks)."""
-
-    def __init__(self, torch, modules) -> None:
-        self.torch, self.seen, self.calls = torch, set(), 0
-        self.handles = [m.register_forward_pre_hook(self._hook, with_kwargs=True) for m in modules]
-
-    def _hook(self, module, args, kwargs):
-        self.calls += 1
-        self._collect((args, kwargs))
-
-    def _collect(self, obj) -> None:
-        if self.torch.is_tensor(obj):
-            self.seen.add(obj.device.type)
-        elif isinstance(obj, (list, tuple)):
-            for x in obj:
-                self._collect(x)
-        elif isinstance(obj, dict):
-            for x in obj.values():
-                self._collect(x)
-
-    def close(self) -> None:
-        for h in self.handles:
-            h.remove()
-
-
-def device_problems(torch, model, probe: DeviceProbe, device: str) -> list[str]:
-    """Why the run was not wholly on ``device`` (empty when it was)."""
-    problems = []
-    param_devices = {p.device.type for p in model.parameters()} | {b.device.type for b in model.buffers()}
-    if param_devices != {device}:
-        problems.append(f"model tensors on {sorted(param_devices)}, asked for {device}")
-    if probe.calls == 0:
-        problems.append("the hooked modules were never called")
-    elif probe.seen != {device}:
-        problems.append(f"inputs reached the model on {sorted(probe.seen)}, asked for {device}")
-    if device == "cuda" and torch.cuda.max_memory_allocated() == 0:
-        problems.append("no GPU memory was allocated during the run")
-    return problems
-
-
-def timed(torch, device: str, fn, repeats: int):
-    """(result of the first call, first-call seconds, median seconds of ``repeats`` more calls)."""
-    def once():
-        if device == "cuda":
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        out = fn()
-        if device == "cuda":
-            torch.cuda.synchronize()
-        return out, time.perf_counter() - t0
-
-    result, first = once()
-    rest = [once()[1] for _ in range(repeats)]
-    return result, first, statistics.median(rest) if rest else first
-
-
-def rel_diff(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.max(np.abs(a - b)) / max(float(np.max(np.abs(a))), 1e-12))
-
-
-def row(check: str, device: str, **fields) -> dict:
-    return {"check": check, "device": device, "status": "ok", "notes": [], **fields}
-
-
-def fail(r: dict, why: str) -> None:
-    r["status"] = "FAIL"
-    r["notes"].append(why)
-
-
-def warn(r: dict, why: str) -> None:
-    if r["status"] == "ok":
-        r["status"] = "warn"
-    r["notes"].append(why)
 
 
 # --------------------------------------------------------------------------- checks
@@ -155,29 +67,29 @@ def check_whisper(torch, name: str, folder: Path, audio: np.ndarray, devices, re
         t0 = time.perf_counter()
         t = get_transcriber(opts)
         r["load_s"] = time.perf_counter() - t0
-        if dev == "cuda":
-            torch.cuda.reset_peak_memory_stats()
+        mem0 = cuda_mark(torch, dev)
         model = t.model
         probe = DeviceProbe(torch, [model.get_encoder(), model.get_decoder(), model.get_output_embeddings()])
         try:
             result, r["first_s"], r["run_s"] = timed(torch, dev, lambda: t.transcribe(audio, opts), repeats)
         finally:
             probe.close()
-        for p in device_problems(torch, model, probe, dev):
+        for p in device_problems(torch, model, probe, dev, mem0):
             fail(r, p)
         if getattr(t, "device", None) != dev:
             fail(r, f"backend reports device {getattr(t, 'device', None)!r}")
+        peak_mib(torch, dev, r)
         feats = t.processor.feature_extractor([audio[:SR * 28]], sampling_rate=SR, return_tensors="pt").input_features
         ids = torch.tensor([[model.config.decoder_start_token_id, *range(40, 72)]])
         with torch.no_grad():
             logits = model(input_features=feats.to(dev), decoder_input_ids=ids.to(dev)).logits.float().cpu().numpy()
         texts = [s.text for s in result.segments]
         r["pieces"], r["chars"] = len(texts), sum(map(len, texts))
-        if dev == "cuda":
-            r["gpu_peak_mib"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
         if base is None:
             base = (texts, logits, r["run_s"])
-            r["agreement"] = "baseline"
+            r["agreement"] = f"baseline ({r['pieces']} pieces, {r['chars']} chars)"
+            if not texts:
+                warn(r, "decoded no text: the text comparison is vacuous (the logits still count)")
         else:
             d = rel_diff(base[1], logits)
             same = texts == base[0]
@@ -190,7 +102,6 @@ def check_whisper(torch, name: str, folder: Path, audio: np.ndarray, devices, re
                         "(greedy decoding flipped at a near-tie; logits agree)")
         r["speedup"] = base[2] / r["run_s"] if r["run_s"] > 0 else None
         rows.append(r)
-        del t, model
         clear_cache()
     return rows
 
@@ -213,15 +124,15 @@ def check_tagger(torch, folder: str, devices, repeats: int) -> list[dict]:
         t0 = time.perf_counter()
         scorer = NLIScorer(folder, device=dev)
         r["load_s"] = time.perf_counter() - t0
-        if dev == "cuda":
-            torch.cuda.reset_peak_memory_stats()
+        mem0 = cuda_mark(torch, dev)
         probe = DeviceProbe(torch, [scorer.model])
         try:
             probs, r["first_s"], r["run_s"] = timed(torch, dev, lambda: scorer.entailment(premises, H_OPEN), repeats)
         finally:
             probe.close()
-        for p in device_problems(torch, scorer.model, probe, dev):
+        for p in device_problems(torch, scorer.model, probe, dev, mem0):
             fail(r, p)
+        peak_mib(torch, dev, r)
         probs = np.array(probs)
         decisions = probs >= THRESHOLD
         if base is None:
@@ -293,8 +204,7 @@ def check_embed(torch, devices, repeats: int, seconds: float) -> list[dict]:
         enc = torch_encoder(torch, state).to(dev)
         x = torch.from_numpy(windows).to(dev)
         r["load_s"] = time.perf_counter() - t0
-        if dev == "cuda":
-            torch.cuda.reset_peak_memory_stats()
+        mem0 = cuda_mark(torch, dev)
         probe = DeviceProbe(torch, [enc.lstm, enc.linear])
 
         def run():
@@ -304,11 +214,12 @@ def check_embed(torch, devices, repeats: int, seconds: float) -> list[dict]:
             out, r["first_s"], r["run_s"] = timed(torch, dev, run, repeats)
         finally:
             probe.close()
-        for p in device_problems(torch, enc, probe, dev):
+        for p in device_problems(torch, enc, probe, dev, mem0):
             fail(r, p)
+        peak_mib(torch, dev, r)
         cos = float(np.min(np.sum(out * ref, axis=1)))
         r["cosine_min"] = cos
-        r["agreement"] = f"cosine to numpy ≥ {cos:.5f}"
+        r["agreement"] = f"min cosine to numpy {cos:.7f}"
         if cos < COSINE_MIN:
             fail(r, f"embeddings differ from the numpy path's (min cosine {cos:.5f} < {COSINE_MIN})")
         r["speedup"] = rows[0]["run_s"] / r["run_s"] if r["run_s"] > 0 else None
@@ -331,21 +242,6 @@ def environment(torch, devices) -> dict:
     return env
 
 
-def print_table(rows: list[dict]) -> None:
-    def f(v, spec=".3f"):
-        return "-" if v is None else format(v, spec)
-
-    head = f"{'check':<13} {'device':<6} {'path':<16} {'load s':>7} {'first s':>8} {'run s':>8} {'× cpu':>7}  status  agreement"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        print(f"{r['check']:<13} {r['device']:<6} {r.get('path', 'library'):<16} {f(r.get('load_s')):>7} "
-              f"{f(r.get('first_s')):>8} {f(r.get('run_s')):>8} {f(r.get('speedup'), '.2f'):>7}  "
-              f"{r['status']:<6}  {r.get('agreement', '')}")
-        for note in r["notes"]:
-            print(f"{'':<15}↳ {note}")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--devices", default="cpu,cuda", help="comma-separated, cpu first (default cpu,cuda)")
@@ -366,13 +262,15 @@ def main(argv: list[str] | None = None) -> int:
 
     offline_by_default()
     import torch
+    import transformers
 
+    transformers.logging.set_verbosity_error()     # generation-config advice, not results
     env = environment(torch, devices)
     print("environment: " + ", ".join(f"{k}={v}" for k, v in env.items()), flush=True)
     if "cuda" in devices and not torch.cuda.is_available():
         msg = f"FAIL: cuda was asked for but torch {torch.__version__} sees no GPU (torch.cuda.is_available() is False)"
         print(msg, file=sys.stderr)
-        _write_json(args.json, {"environment": env, "rows": [], "error": msg, "ok": False})
+        write_json(args.json, {"environment": env, "rows": [], "error": msg, "ok": False})
         return 2
 
     from models.testing_tiny import WHISPER_BASE, tiny_nli, tiny_whisper
@@ -400,19 +298,15 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # a broken path is a result, not the end of the check
                 rows.append(row(name, "-", status="FAIL", notes=[f"{type(exc).__name__}: {exc}"],
                                 traceback=traceback.format_exc()))
+            print_table([r for r in rows if r["check"] == name], head=False)
+            write_json(args.json, {"environment": env, "rows": rows, "ok": None, "partial": True})
     print()
     print_table(rows)
     ok = all(r["status"] in ("ok", "warn", "skip") for r in rows)
-    _write_json(args.json, {"environment": env, "rows": rows, "ok": ok})
+    write_json(args.json, {"environment": env, "rows": rows, "ok": ok})
     print(f"\n{'all checks passed' if ok else 'SOME CHECKS FAILED'}"
           f" ({sum(r['status'] == 'warn' for r in rows)} warn, {sum(r['status'] == 'skip' for r in rows)} skipped)")
     return 0 if ok else 1
-
-
-def _write_json(path: str | None, data: dict) -> None:
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":
