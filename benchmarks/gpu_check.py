@@ -54,12 +54,13 @@ PROB_ATOL = 1e-4
 
 # --------------------------------------------------------------------------- checks
 
-def check_whisper(torch, name: str, folder: Path, audio: np.ndarray, devices, repeats: int, rtol: float) -> list[dict]:
+def check_whisper(rows: list, torch, name: str, folder: Path, audio: np.ndarray, devices, repeats: int,
+                  rtol: float) -> None:
     """The transformers Whisper backend, loaded through ``models.asr.get_transcriber`` as the CLI does."""
     from models.asr import clear_cache, get_transcriber
     from pipeline.options import TranscribeOptions
 
-    rows, base = [], None
+    base = None
     for dev in devices:
         opts = TranscribeOptions(backend="transformers", model=str(folder), device=dev, vad_filter=False, batch_size=8)
         clear_cache()
@@ -103,7 +104,6 @@ def check_whisper(torch, name: str, folder: Path, audio: np.ndarray, devices, re
         r["speedup"] = base[2] / r["run_s"] if r["run_s"] > 0 else None
         rows.append(r)
         clear_cache()
-    return rows
 
 
 def _first_diff(a: list[str], b: list[str]) -> int:
@@ -111,14 +111,14 @@ def _first_diff(a: list[str], b: list[str]) -> int:
     return next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
 
 
-def check_tagger(torch, folder: str, devices, repeats: int) -> list[dict]:
+def check_tagger(rows: list, torch, folder: str, devices, repeats: int) -> None:
     """The NLI tagger's scorer (``NLIScorer``, as ``TagOptions(device=…)`` loads it) on 64 sentence pairs."""
     from models.transformers_tagger import THRESHOLD, H_OPEN, NLIScorer
     from models.testing_tiny import NLI_WORDS
 
     rng = np.random.default_rng(1)
     premises = [" ".join(rng.choice(NLI_WORDS, size=int(rng.integers(4, 30)))) + "?" for _ in range(64)]
-    rows, base = [], None
+    base = None
     for dev in devices:
         r = row("tagger", dev, pairs=len(premises))
         t0 = time.perf_counter()
@@ -149,7 +149,6 @@ def check_tagger(torch, folder: str, devices, repeats: int) -> list[dict]:
                 warn(r, "a decision flipped at the threshold (probabilities agree)")
         r["speedup"] = base[2] / r["run_s"] if r["run_s"] > 0 else None
         rows.append(r)
-    return rows
 
 
 def torch_encoder(torch, state: dict):
@@ -172,16 +171,17 @@ def torch_encoder(torch, state: dict):
     return enc.eval()
 
 
-def check_embed(torch, devices, repeats: int, seconds: float) -> list[dict]:
+def check_embed(rows: list, torch, devices, repeats: int, seconds: float) -> None:
     from models.diarize import embed
     from pipeline.errors import MissingDependencyError
 
     try:
         weights = embed.weights_path()
     except MissingDependencyError:
-        return [row("embed", "-", status="skip", notes=[
+        rows.append(row("embed", "-", status="skip", notes=[
             "resemblyzer is not installed: its pretrained.pt is the encoder's weights. Carry "
-            "Resemblyzer-0.1.4-py3-none-any.whl and install it with --no-deps (nothing of it is imported)"])]
+            "Resemblyzer-0.1.4-py3-none-any.whl and install it with --no-deps (nothing of it is imported)"]))
+        return
     from models.diarize.torch_legacy import load_state
 
     mel = embed.mel_frames(synthetic_speech(seconds, seed=2))
@@ -195,7 +195,8 @@ def check_embed(torch, devices, repeats: int, seconds: float) -> list[dict]:
     r["agreement"] = "baseline"
     r["notes"].append("the library's embedding path is numpy: --device does not apply to it")
     r["speedup"] = 1.0
-    rows = [r]
+    rows.append(r)
+    baseline = r
     windows = np.stack([mel[s:s + win] for s in starts]).astype(np.float32)
     state = load_state(weights)
     for dev in devices:
@@ -222,9 +223,8 @@ def check_embed(torch, devices, repeats: int, seconds: float) -> list[dict]:
         r["agreement"] = f"min cosine to numpy {cos:.7f}"
         if cos < COSINE_MIN:
             fail(r, f"embeddings differ from the numpy path's (min cosine {cos:.5f} < {COSINE_MIN})")
-        r["speedup"] = rows[0]["run_s"] / r["run_s"] if r["run_s"] > 0 else None
+        r["speedup"] = baseline["run_s"] / r["run_s"] if r["run_s"] > 0 else None
         rows.append(r)
-    return rows
 
 
 # --------------------------------------------------------------------------- main
@@ -280,12 +280,12 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         plan = [
             ("whisper-tiny", lambda: check_whisper(
-                torch, "whisper-tiny", tiny_whisper(tmp / "tiny", init_std=0.5), synthetic_speech(5.0),
+                rows, torch, "whisper-tiny", tiny_whisper(tmp / "tiny", init_std=0.5), synthetic_speech(5.0),
                 devices, args.repeats, args.rtol)),
-            ("tagger", lambda: check_tagger(torch, tiny_nli(tmp / "nli"), devices, args.repeats)),
-            ("embed", lambda: check_embed(torch, devices, args.repeats, args.embed_seconds)),
+            ("tagger", lambda: check_tagger(rows, torch, tiny_nli(tmp / "nli"), devices, args.repeats)),
+            ("embed", lambda: check_embed(rows, torch, devices, args.repeats, args.embed_seconds)),
             ("whisper-base", lambda: check_whisper(
-                torch, "whisper-base", tiny_whisper(tmp / "base", **{**WHISPER_BASE,
+                rows, torch, "whisper-base", tiny_whisper(tmp / "base", **{**WHISPER_BASE,
                                                                       "max_target_positions": 2 * (args.base_tokens + 4)}),
                 synthetic_speech(args.base_seconds, seed=3), devices, max(1, args.repeats - 2), args.rtol)),
         ]
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"… {name}", flush=True)
             try:
-                rows += run()
+                run()                  # appends a row per device as it goes
             except Exception as exc:  # a broken path is a result, not the end of the check
                 rows.append(row(name, "-", status="FAIL", notes=[f"{type(exc).__name__}: {exc}"],
                                 traceback=traceback.format_exc()))
