@@ -7,7 +7,8 @@ rules still find the questions and cues; the model decides open/closed, whether 
 supplier-side turn is defensive (and its category) and whether a buyer-side turn
 is a reflection (and simple/complex).  transformers is imported lazily; a missing
 install raises :class:`MissingDependencyError`, a model that is not available
-offline :class:`ModelNotAvailableError`.
+offline :class:`ModelNotAvailableError`.  ``TagOptions.device`` (``cpu`` by
+default, ``cuda`` or ``auto``) says where the model runs.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ def transformers_source(model: str | None) -> str:
 class NLIScorer:
     """Entailment probability of (premise, hypothesis) pairs."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, device: str = "cpu") -> None:
         transformers = require("transformers", "transformers", "the transformers backend")
-        require("torch", "transformers", "the transformers backend (torch)")
+        torch = require("torch", "transformers", "the transformers backend (torch)")
         try:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(model)
             self.model = transformers.AutoModelForSequenceClassification.from_pretrained(model)
@@ -58,7 +59,10 @@ class NLIScorer:
                 f"transformers model {model!r} is not available offline ({type(exc).__name__}) — "
                 "give a local folder with config.json, weights and tokenizer, or cache the model first"
             ) from exc
-        self.model.eval()
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.device = device
+        self.model.to(device).eval()
         labels = {str(v).lower(): int(k) for k, v in self.model.config.id2label.items()}
         entail = [i for name, i in labels.items() if name.startswith("entail")]
         if not entail:
@@ -76,7 +80,7 @@ class NLIScorer:
         for i in range(0, len(premises), BATCH):
             chunk = list(premises[i:i + BATCH])
             enc = self.tokenizer(chunk, [hypothesis] * len(chunk), truncation=True, max_length=256,
-                                 padding=True, return_tensors="pt")
+                                 padding=True, return_tensors="pt").to(self.device)
             with torch.no_grad():
                 logits = self.model(**enc).logits
             out += torch.softmax(logits, dim=-1)[:, self.entail].tolist()
@@ -84,8 +88,8 @@ class NLIScorer:
 
 
 @functools.lru_cache(maxsize=2)
-def load_nli(model: str) -> NLIScorer:
-    return NLIScorer(model)
+def load_nli(model: str, device: str = "cpu") -> NLIScorer:
+    return NLIScorer(model, device)
 
 
 def apply_transformers(items, facts, q_label, d_tag, r_tag, options):
@@ -96,7 +100,7 @@ def apply_transformers(items, facts, q_label, d_tag, r_tag, options):
         raise ModelNotAvailableError(
             "backend 'transformers' needs TagOptions.transformers_model (a local path or a cached model name)"
         )
-    nli = load_nli(options.transformers_model)
+    nli = load_nli(options.transformers_model, options.device)
     src = nli.source
     q_label, d_tag, r_tag = list(q_label), list(d_tag), list(r_tag)
 

@@ -63,6 +63,8 @@ class TagOptions:
     #: ``transformers`` (a local/hub transformers model, see ``transformers_model``).
     backend: str = "rules"
     transformers_model: str | None = None
+    #: Where the transformers model runs: cpu | cuda | auto (cuda when available).
+    device: str = "cpu"
 
 
 @dataclass(frozen=True, slots=True)

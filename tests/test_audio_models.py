@@ -71,36 +71,11 @@ def test_silent_input_to_the_real_diarizer_gives_no_turns():
 
 def _tiny_whisper(folder):
     """A randomly initialised 1-layer Whisper with a byte-level tokenizer, saved to ``folder``."""
-    torch = pytest.importorskip("torch")
-    tr = pytest.importorskip("transformers")
-    folder.mkdir(parents=True, exist_ok=True)
-    bs = list(range(33, 127)) + list(range(161, 173)) + list(range(174, 256))
-    cs, n = bs[:], 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    vocab = {chr(c): i for i, c in enumerate(cs)}
-    (folder / "vocab.json").write_text(json.dumps(vocab))
-    (folder / "merges.txt").write_text("#version: 0.2\n")
-    eot = "<|endoftext|>"
-    tok = tr.WhisperTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), unk_token=eot,
-                              bos_token=eot, eos_token=eot, pad_token=eot)
-    tok.add_special_tokens({"additional_special_tokens": ["<|startoftranscript|>", "<|en|>", "<|transcribe|>",
-                                                         "<|notimestamps|>"]})
-    cfg = tr.WhisperConfig(
-        vocab_size=len(tok), num_mel_bins=80, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, d_model=16, encoder_ffn_dim=32, decoder_ffn_dim=32, max_source_positions=1500,
-        max_target_positions=64, decoder_start_token_id=tok.convert_tokens_to_ids("<|startoftranscript|>"),
-        eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-        begin_suppress_tokens=None, suppress_tokens=None)
-    torch.manual_seed(0)
-    model = tr.WhisperForConditionalGeneration(cfg)
-    model.generation_config.forced_decoder_ids = None
-    model.save_pretrained(folder)
-    tr.WhisperProcessor(tr.WhisperFeatureExtractor(feature_size=80), tok).save_pretrained(folder)
-    return folder
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from models.testing_tiny import tiny_whisper
+
+    return tiny_whisper(folder)
 
 
 @pytest.mark.slow

@@ -12,23 +12,11 @@ from pipeline.types import DEFENSIVE_CATEGORIES, Meeting, Transcript, Utterance
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("torch")
 
-WORDS = ("we do not recognise these complaints could you tell me more about the committee how many workers "
-         "so is your main channel thank you who told this wij herkennen deze klachten niet").split()
-
 
 def _save_tiny(path, labels):
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "?", ".", ",", "'", *sorted(set(WORDS))]
-    (path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tok = transformers.BertTokenizer(str(path / "vocab.txt"))
-    cfg = transformers.BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                                  intermediate_size=32, max_position_embeddings=128,
-                                  id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
-    import torch
+    from models.testing_tiny import tiny_nli
 
-    torch.manual_seed(0)
-    transformers.BertForSequenceClassification(cfg).save_pretrained(path)
-    tok.save_pretrained(path)
-    return str(path)
+    return tiny_nli(path, tuple(labels))
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +60,20 @@ def test_missing_model_is_model_not_available(tmp_path):
         tag_transcript(_transcript(), TagOptions(backend="transformers", transformers_model=str(tmp_path / "absent")))
     with pytest.raises(ModelNotAvailableError):
         tag_transcript(_transcript(), TagOptions(backend="transformers"))
+
+
+def test_tagger_model_runs_on_the_device_the_options_name(tiny_nli):
+    import torch
+
+    from models.transformers_tagger import NLIScorer, load_nli
+
+    assert TagOptions().device == "cpu"
+    cpu = NLIScorer(tiny_nli, device="cpu")
+    assert cpu.device == "cpu" and {p.device.type for p in cpu.model.parameters()} == {"cpu"}
+    auto = NLIScorer(tiny_nli, device="auto")
+    assert auto.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    premises = ["could you tell me more about the committee?", "we do not recognise these complaints"]
+    assert auto.entailment(premises, "thank you") == pytest.approx(cpu.entailment(premises, "thank you"), abs=1e-4)
+    assert load_nli(tiny_nli, "cpu") is load_nli(tiny_nli, "cpu")
+    tagged = tag_transcript(_transcript(), TagOptions(backend="transformers", transformers_model=tiny_nli, device="cpu"))
+    assert tagged.utterances[0].tags.question is not None
