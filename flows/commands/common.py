@@ -39,7 +39,8 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
     a.add_argument("--asr-model", metavar="NAME_OR_PATH",
                    help="faster-whisper model (default: the bundled offline tiny.en; Dutch needs a multilingual one such as small)")
     a.add_argument("--asr-backend", default="faster-whisper", choices=("faster-whisper", "transformers"))
-    a.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    a.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                   help="where the torch/CTranslate2 models run (ASR, and the transformers tagger backend): auto = a GPU if there is one")
     a.add_argument("--compute-type", default="default", help="CTranslate2 compute type (int8, float16, …)")
     a.add_argument("--beam-size", type=int, default=1)
     a.add_argument("--initial-prompt", help="domain words to help recognition (e.g. 'CSO, grievance, IMVO')")
@@ -77,7 +78,7 @@ def analysis_options(args: argparse.Namespace, meeting_id: str | None = None) ->
         language=args.lang, roles=tuple(args.role), meeting_id=meeting_id, pilot=args.pilot,
         report_lang=args.report_lang, rubric_path=args.rubric, pseudonymise=args.pseudonymise or bool(args.pseudonym_map),
         pseudonym_map=args.pseudonym_map,
-        tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model),
+        tag=TagOptions(backend=args.tagger, transformers_model=args.tagger_model, device=args.device),
         ingest=IngestOptions(max_bytes=int(args.max_input_mb * 1e6)),
         audio=AudioOptions(transcribe=transcribe, diarize=diarize, cache_dir=args.cache_dir, use_cache=not args.no_cache,
                            max_duration_s=args.max_duration_min * 60, parallel=not args.serial_audio),

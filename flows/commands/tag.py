@@ -1,7 +1,7 @@
 """`dialoog tag`: tag utterances from a CSV or JSON Lines file.
 
     dialoog tag --input rows.csv --output tags.jsonl [--lang en|nl|auto]
-                [--backend rules|transformers] [--transformers-model PATH]
+                [--backend rules|transformers] [--transformers-model PATH] [--device cpu|cuda|auto]
 
 Input rows need ``id`` and ``text``; ``lang`` (en/nl), ``role`` (buyer, supplier,
 cso …) and ``speaker`` are optional.  A row's own ``lang`` wins over ``--lang``;
@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--backend", default="rules", choices=("rules", "transformers"),
                    help="rules (default: rules + the small trained classifiers) or transformers (an NLI model)")
     p.add_argument("--transformers-model", default=None, help="local path or cached name of an NLI model (with --backend transformers)")
+    p.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"),
+                   help="where the transformers model runs (default cpu; auto = a GPU if there is one)")
     p.set_defaults(func=run)
 
 
@@ -62,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         roles.append(role)
     previous = previous_other_turns([r["text"] for r in rows], speakers)
     items = [TagInput(r["text"], lg, role, prev) for r, lg, role, prev in zip(rows, langs, roles, previous)]
-    options = TagOptions(language=args.lang, backend=args.backend, transformers_model=args.transformers_model)
+    options = TagOptions(language=args.lang, backend=args.backend, transformers_model=args.transformers_model,
+                         device=args.device)
     tags = tag_items(items, options)
     tags = link_triggers(tags, [r["id"] for r in rows], [it.role for it in items], speakers)
     lines = [json.dumps(row_output(r["id"], lg, t), ensure_ascii=False) for r, lg, t in zip(rows, langs, tags)]
