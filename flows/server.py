@@ -43,6 +43,16 @@ QUIET_SERVICES = {"PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
 STOP_TIMEOUT_S = 5.0
 
 
+def server_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: ours, with telemetry off (even if the caller skipped the CLI's
+    privacy defaults: Prefect's server otherwise reports usage to Prefect), quiet services
+    unless the user set them, and the ephemeral-server settings."""
+    from pipeline.privacy import privacy_defaults
+
+    env = dict(os.environ if environ is None else environ)
+    return {**privacy_defaults(), **QUIET_SERVICES, **env, **SERVER_ENV}
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -62,7 +72,7 @@ class EarlyServer:
             [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
              "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
-            env={**QUIET_SERVICES, **os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
+            env=server_env(), stdin=subprocess.DEVNULL,
         )
 
     def wait_ready(self, timeout: float) -> bool:

@@ -23,6 +23,11 @@ _DEFAULTS = {
 }
 
 
+def privacy_defaults() -> dict[str, str]:
+    """The telemetry-off defaults, for a subprocess environment (the user's own settings win)."""
+    return dict(_DEFAULTS)
+
+
 def downloads_allowed() -> bool:
     return os.environ.get("DIALOOG_ALLOW_DOWNLOAD", "").lower() in {"1", "true", "yes"}
 

@@ -143,3 +143,20 @@ def test_no_early_server_when_the_active_profile_names_one(monkeypatch, tmp_path
     assert not _profile_names_a_server()
     monkeypatch.setenv("PREFECT_PROFILES_PATH", str(tmp_path / "missing.toml"))
     assert not _profile_names_a_server()
+
+
+def test_server_env_turns_telemetry_off_unless_the_user_chose(monkeypatch):
+    """Prefect's server sends usage telemetry unless told not to; the early server is told so
+    even when the caller never applied the CLI's privacy defaults."""
+    from flows.server import server_env
+
+    bare = {"PATH": "/usr/bin"}
+    env = server_env(bare)
+    assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert env["DO_NOT_TRACK"] == "1"
+    assert env["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "false"
+    assert env["PREFECT__SERVER_EPHEMERAL"] == "1" and env["PATH"] == "/usr/bin"
+    chosen = server_env({**bare, "PREFECT_SERVER_ANALYTICS_ENABLED": "true",
+                         "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "true"})
+    assert chosen["PREFECT_SERVER_ANALYTICS_ENABLED"] == "true"          # the user's own setting wins
+    assert chosen["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "true"
