@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.runtime import prepare_prefect
+from flows.runtime import prepare_prefect, share_tls_contexts
 
 prepare_prefect()
 
@@ -27,9 +27,11 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 
+share_tls_contexts()
+
 from flows import headstart  # noqa: E402
 from flows.discover import (  # noqa: E402
-    MAX_CHUNK, MeetingItem, chunked, discover_meetings, in_flight_window, plan_batch, settings_fingerprint,
+    DASK_MAX_CHUNK, MAX_CHUNK, MeetingItem, chunked, discover_meetings, in_flight_window, plan_batch, settings_fingerprint,
 )
 from flows.server import EarlyServer, start_early  # noqa: E402
 from flows.work import Outcome, process_chunk  # noqa: E402
@@ -270,7 +272,7 @@ def archive_job(
     runner = make_task_runner(workers, dask_address, dask_local)
     summary = analyze_archive.with_options(task_runner=runner)(
         root, out_dir, options_from(options), since=since, retry_failed=retry_failed,
-        workers=max(1, dask_local or workers),
+        workers=max(1, dask_local or workers), max_chunk=DASK_MAX_CHUNK if dask_address or dask_local else MAX_CHUNK,
     )
     return {"done": len(summary.done), "skipped": len(summary.skipped),
             "failed": [{"source": s, "reason": r} for s, _m, _t, r in summary.failed]}
@@ -351,7 +353,7 @@ def run_archive(
             flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address))
             with server.serving() if server is not None else contextlib.nullcontext():
                 return flow_(str(root), str(out_dir), options, since=since, retry_failed=retry_failed,
-                             workers=max(1, n))
+                             workers=max(1, n), max_chunk=DASK_MAX_CHUNK if dask_address else MAX_CHUNK)
     except BaseException:  # interrupted before or after the flow body (which aborts the pool itself)
         worker_pool.abort()
         raise

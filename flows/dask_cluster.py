@@ -26,6 +26,10 @@ def _warm_up() -> None:
     warm_up()
     try:  # the task engine that runs each chunk in this worker
         import prefect.task_engine  # noqa: F401
+
+        from flows.runtime import share_tls_contexts
+
+        share_tls_contexts()  # two API clients per chunk: do not re-read the CA bundle for each
     except Exception:  # noqa: BLE001 - an optimisation only
         log.debug("could not import Prefect's task engine", exc_info=True)
 

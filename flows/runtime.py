@@ -60,3 +60,47 @@ def quiet_third_party(verbose: int = 0) -> None:
     for name in ("distributed.worker", "distributed.nanny", "distributed.scheduler", "distributed.core",
                  "distributed.comm", "distributed.batched", "distributed.http"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose >= 2 else logging.ERROR)
+
+
+class _SharedTLSContexts:
+    """Stands in for the ``ssl`` module inside Prefect's API client module: a verified TLS
+    context (CA bundle loaded) is built once per CA file and shared; everything else is ``ssl``'s.
+
+    Prefect builds a new verified context — reading and parsing the whole CA bundle, ≈ 20 ms of
+    CPU — for every API client, and its task engine makes two clients per task run: on a Dask
+    worker that is paid for every chunk.  A shared ``SSLContext`` is what ``ssl`` recommends (it
+    is thread-safe, and Prefect does not change a verified one after building it).  Contexts
+    built without a CA file (Prefect's "skip verification" mode changes them) are never shared.
+    """
+
+    def __init__(self, ssl_module) -> None:
+        self._ssl = ssl_module
+        self._contexts: dict = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._ssl, name)
+
+    def create_default_context(self, purpose=None, *, cafile=None, capath=None, cadata=None):
+        purpose = purpose if purpose is not None else self._ssl.Purpose.SERVER_AUTH
+        if cafile is None or capath is not None or cadata is not None:
+            return self._ssl.create_default_context(purpose, cafile=cafile, capath=capath, cadata=cadata)
+        try:
+            key = (purpose, cafile, os.stat(cafile).st_mtime_ns)
+        except OSError:
+            return self._ssl.create_default_context(purpose, cafile=cafile)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = self._contexts[key] = self._ssl.create_default_context(purpose, cafile=cafile)
+        return ctx
+
+
+def share_tls_contexts() -> None:
+    """Let Prefect's API clients in this process share their verified TLS context (see
+    :class:`_SharedTLSContexts`).  Safe to call again; a Prefect without that module is left alone."""
+    try:
+        import prefect.client.orchestration as orchestration
+    except Exception:  # noqa: BLE001 - an optimisation only
+        return
+    current = getattr(orchestration, "ssl", None)
+    if current is not None and not isinstance(current, _SharedTLSContexts) and hasattr(current, "create_default_context"):
+        orchestration.ssl = _SharedTLSContexts(current)

@@ -45,15 +45,52 @@ def test_discovery_ids_hashes_and_loose_files(tmp_path):
     assert input_hash(tmp_path / "x" / "f1") != h1
 
 
-def test_chunks_cover_everything_once():
-    from flows.archive import chunked
+def _items(n, recordings=()):
+    from flows.discover import MeetingItem
 
-    items = list(range(103))
+    return [MeetingItem(source=f"m{i:03d}", meeting_id=f"m{i:03d}", input_hash="", is_folder=True,
+                        recording=i in recordings) for i in range(n)]
+
+
+def test_chunks_cover_everything_once():
+    from flows.discover import DASK_MAX_CHUNK, chunked
+
+    items = _items(103)
     for workers in (1, 2, 8):
         chunks = chunked(items, workers)
         assert [x for c in chunks for x in c] == items
         assert max(map(len, chunks)) <= 25
+    assert len(chunked(_items(1000), 2)) == 40                      # 25 a chunk on the process pool
+    assert max(map(len, chunked(_items(1000), 2, DASK_MAX_CHUNK))) == 100  # fewer, larger tasks on Dask
     assert chunked([], 2) == []
+
+
+def test_each_recording_is_a_chunk_of_its_own():
+    from flows.discover import chunked
+
+    items = _items(60, recordings={3, 4, 40})
+    chunks = chunked(items, 2)
+    assert sorted(x.source for c in chunks for x in c) == [i.source for i in items]
+    assert [c for c in chunks if any(x.recording for x in c)] == [[items[3]], [items[4]], [items[40]]]
+    assert max(len(c) for c in chunks) == 8                          # 57 transcripts / (2 workers × 4)
+
+
+def test_discovery_tells_recordings_from_transcripts(tmp_path):
+    from flows.discover import discover_meetings
+
+    (tmp_path / "loose.wav").write_bytes(b"RIFF")
+    (tmp_path / "loose2.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    for name, manifest, files in (("named-media", "media: call.m4a\n", ["call.m4a"]),
+                                  ("named-transcript", "transcript: t.vtt\nmedia: call.m4a\n", ["t.vtt", "call.m4a"]),
+                                  ("only-audio", "", ["rec.mp3"]), ("only-text", "", ["t.txt"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "meeting.yaml").write_text(f"id: {name}\n{manifest}", encoding="utf-8")
+        for f in files:
+            (folder / f).write_bytes(b"x")
+    found = {i.meeting_id: i.recording for i in discover_meetings(tmp_path)}
+    assert found == {"loose": True, "loose2": False, "named-media": True, "named-transcript": False,
+                     "only-audio": True, "only-text": False}
 
 
 def test_model_cache_loads_once_per_process_even_across_threads():
@@ -120,3 +157,29 @@ def test_analyze_meeting_flow_on_a_sample(tmp_path, prefect_api):
     with ResultsStore(tmp_path, read_only=True) as s:
         assert s.meeting_ids() == [result["meeting_id"]]
         assert s.count("lesson_scores") == 8
+
+
+def test_prefect_clients_share_one_verified_tls_context():
+    """Prefect re-reads the CA bundle for every API client (two per task run); after
+    share_tls_contexts() they share one verified context, and unverified ones stay separate."""
+    import ssl
+
+    import certifi
+
+    from flows.runtime import _SharedTLSContexts, prepare_prefect, share_tls_contexts
+
+    prepare_prefect()
+    from prefect.client.orchestration import SyncPrefectClient
+
+    share_tls_contexts()
+    share_tls_contexts()  # idempotent: no shim around the shim
+
+    def ctx(client):
+        return client._client._transport._pool._ssl_context
+
+    a, b = (SyncPrefectClient("http://127.0.0.1:9/api") for _ in range(2))
+    assert ctx(a) is ctx(b) and ctx(a).verify_mode == ssl.CERT_REQUIRED
+    shim = _SharedTLSContexts(ssl)
+    assert shim.create_default_context() is not shim.create_default_context()  # may be made insecure
+    assert shim.create_default_context(cafile=certifi.where()) is shim.create_default_context(cafile=certifi.where())
+    assert shim.CERT_NONE is ssl.CERT_NONE
