@@ -1,0 +1,87 @@
+"""v5 rule classes written to generalise to new authors (broad, the same in both
+languages): what the speaker's side does after "but", offers to send, apologies and
+welcome (model gate), and broader question classes (inverted wh-question inside a
+turn, indefinite subject, "please tell" addressed to the listener, "share with us")."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.tagging.tagger import TagInput, parse_all, tag_items
+
+
+def _facts(text: str, lang: str):
+    (f,) = parse_all([TagInput(text, lang, "supplier")])
+    return f
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("the dormitories are managed by the landlord but we go there every week to check", "en"),
+    ("The minimum wage is set by the government; I'll send you the scale.", "en"),
+    ("Dat is de verantwoordelijkheid van het bureau, maar wij controleren elke maand de loonstroken.", "nl"),
+    ("Het minimumloon stelt de overheid vast; ik stuur je de loonschaal.", "nl"),
+])
+def test_own_action_after_but_and_offers_cancel_a_deflection(text, lang):
+    f = _facts(text, lang)
+    assert f.vetoed and f.defensive is None
+    (t,) = tag_items([TagInput(text, lang, "supplier")])
+    assert t.defensive is None          # the veto blocks the model too
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # the same openings without the speaker's own action stay deflections (hard negatives of the veto)
+    ("The dormitories are managed by the landlord, that is his responsibility, not ours.", "en"),
+    ("The minimum wage is set by the government, so take it up with them.", "en"),
+    ("Dat is de verantwoordelijkheid van het bureau.", "nl"),
+])
+def test_deflection_without_own_action_stays(text, lang):
+    f = _facts(text, lang)
+    assert not f.vetoed and f.defensive is not None and f.defensive[0] == "deflection"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("We are sorry this happened, we did not handle it well.", "en"),
+    ("You're welcome to come and look around anytime.", "en"),
+    ("We have our own responsibility here, whatever the agency does.", "en"),
+    ("het spijt me dat dit gebeurd is we hebben het niet goed aangepakt", "nl"),
+    ("Ge zijt altijd welkom om eens rond te kijken.", "nl"),
+    ("Van die kosten wisten wij niks. Als dat klopt, moet dat worden rechtgezet.", "nl"),
+])
+def test_apology_welcome_and_owning_block_a_model_only_call(text, lang):
+    f = _facts(text, lang)
+    assert f.owned and f.defensive is None
+    (t,) = tag_items([TagInput(text, lang, "supplier")])
+    assert t.defensive is None
+
+
+@pytest.mark.parametrize(("text", "lang", "category"), [
+    # an apology before "but" is ritual: the rule still decides
+    ("I'm sorry, but that is simply not true.", "en", "denial"),
+    ("Het spijt me, maar dat is gewoon niet waar.", "nl", "denial"),
+])
+def test_ownership_never_cancels_a_rule(text, lang, category):
+    (t,) = tag_items([TagInput(text, lang, "supplier")])
+    assert t.defensive is not None and t.defensive.label == category
+    assert t.defensive.source == f"rules.defensive.{lang}@5"
+
+
+@pytest.mark.parametrize(("text", "is_question"), [
+    ("has anything changed since our last call", True),
+    ("Nothing has changed since our last call.", False),
+    ("you mentioned the migrant workers from nepal how did they end up at the plant", True),
+    ("we explained to the workers how the bonus is calculated", False),
+    ("that is how we did it last year", False),
+    ("Please tell me about the committee", True),
+    ("Please tell the owner we appreciate the openness.", False),
+    ("Share with us how you prepared the workers for the inspection, if you would.", True),
+    ("you still pay them weekly yeah", True),
+    ("they are paid weekly yeah", False),
+])
+def test_broader_question_classes(text, is_question):
+    (t,) = tag_items([TagInput(text, "en", "buyer")])
+    assert (t.question is not None) is is_question
+
+
+def test_share_with_us_is_open():
+    (t,) = tag_items([TagInput("Share with us how you prepared the workers for the inspection.", "en", "buyer")])
+    assert t.question is not None and t.question.label == "open"
