@@ -85,3 +85,24 @@ def test_broader_question_classes(text, is_question):
 def test_share_with_us_is_open():
     (t,) = tag_items([TagInput("Share with us how you prepared the workers for the inspection.", "en", "buyer")])
     assert t.question is not None and t.question.label == "open"
+
+
+@pytest.mark.parametrize(("text", "lang", "category"), [
+    ("can we move on to the order forecast", "en", "stonewalling"),
+    ("It gets a bit warm in August, but the workers are used to it.", "en", "minimisation"),
+    ("Kunnen we verder met de forecast?", "nl", "stonewalling"),
+    ("Het wordt in augustus wat warm bij de strijkrollen, maar daar zijn ze aan gewend.", "nl", "minimisation"),
+])
+def test_steering_away_and_normalising(text, lang, category):
+    f = _facts(text, lang)
+    assert f.defensive is not None and f.defensive[0] == category
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # moving on after agreeing, or getting used to a new system, is not defensive
+    ("Thanks, that is clear; I will send the figures tomorrow.", "en"),
+    ("The new scanners took a while, but the team is getting the hang of them.", "en"),
+    ("Dank je, dan stuur ik morgen de cijfers.", "nl"),
+])
+def test_steering_and_normalising_hard_negatives(text, lang):
+    assert _facts(text, lang).defensive is None
