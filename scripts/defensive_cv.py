@@ -94,6 +94,8 @@ class Variant:
     asr_copies: bool = False     # add lower-cased, punctuation-free copies of the training rows
     evidence_pair: bool = True   # two thresholds (with / without an evidence word)
     author_mean: bool = False    # thresholds maximise the mean F1 over authors (else pooled F1)
+    annomi: bool = True          # AnnoMI client turns as extra negatives
+    ngram_max: int = 3           # word n-grams 1..ngram_max
 
 
 VARIANTS = {
@@ -168,7 +170,7 @@ def fit_model(data: Data, train_authors, var: Variant):
     from sklearn.linear_model import LogisticRegression
 
     m = np.isin(data.author, list(train_authors))
-    nm = np.isin(data.neg.author.to_numpy(), [*train_authors, "annomi"])
+    nm = np.isin(data.neg.author.to_numpy(), [*train_authors, *(["annomi"] if var.annomi else [])])
     texts = list(data.sets.text[m]) + list(data.neg.text[nm])
     facts = [f for f, k in zip(data.facts, m) if k] + [f for f, k in zip(data.nfacts, nm) if k]
     langs = list(data.lang[m]) + list(data.neg.lang[nm])
@@ -186,6 +188,8 @@ def fit_model(data: Data, train_authors, var: Variant):
     else:
         cw = "balanced"
     v = _vectorizer(var.chars)
+    if var.ngram_max != 3:
+        v.transformer_list[0][1].set_params(ngram_range=(1, var.ngram_max))
     X = v.fit_transform(texts)
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(f, lg, len(t.split()))
