@@ -112,7 +112,7 @@ VARIANTS = {
     "rulefeat_soft_chars": Variant(rule_features=True, override=False, chars=True),
 }
 #: The variant ``scripts/train_taggers.py`` ships.
-SHIPPED = "lang_balance"
+SHIPPED = "balance_asr"
 
 
 #: Rule verdicts the ``rule_features`` variants give the model, one block per language.
@@ -190,7 +190,10 @@ def fit_model(data: Data, train_authors, var: Variant):
     v = _vectorizer(var.chars)
     if var.ngram_max != 3:
         v.transformer_list[0][1].set_params(ngram_range=(1, var.ngram_max))
-    X = v.fit_transform(texts)
+    # the vocabulary (min_df, max_features) comes from the original rows only: an ASR copy
+    # would otherwise let every n-gram of a single row pass min_df = 2
+    n_orig = len(texts) // 2 if var.asr_copies else len(texts)
+    X = v.fit(texts[:n_orig]).transform(texts)
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(f, lg, len(t.split()))
                                                     for f, lg, t in zip(facts, langs, texts)]))]).tocsr()

@@ -16,8 +16,8 @@ def _facts(text: str, lang: str):
 
 
 @pytest.mark.parametrize(("text", "lang"), [
-    ("the dormitories are managed by the landlord but we go there every week to check", "en"),
-    ("The minimum wage is set by the government; I'll send you the scale.", "en"),
+    ("the housing is the contractor's responsibility but we go there every week to check", "en"),
+    ("That is the government's job; I'll send you the wage scale.", "en"),
     ("Dat is de verantwoordelijkheid van het bureau, maar wij controleren elke maand de loonstroken.", "nl"),
     ("Het minimumloon stelt de overheid vast; ik stuur je de loonschaal.", "nl"),
 ])
@@ -30,8 +30,8 @@ def test_own_action_after_but_and_offers_cancel_a_deflection(text, lang):
 
 @pytest.mark.parametrize(("text", "lang"), [
     # the same openings without the speaker's own action stay deflections (hard negatives of the veto)
-    ("The dormitories are managed by the landlord, that is his responsibility, not ours.", "en"),
-    ("The minimum wage is set by the government, so take it up with them.", "en"),
+    ("The housing is the contractor's responsibility, not ours.", "en"),
+    ("That is the government's job, so take it up with them.", "en"),
     ("Dat is de verantwoordelijkheid van het bureau.", "nl"),
 ])
 def test_deflection_without_own_action_stays(text, lang):
@@ -106,3 +106,32 @@ def test_steering_away_and_normalising(text, lang, category):
 ])
 def test_steering_and_normalising_hard_negatives(text, lang):
     assert _facts(text, lang).defensive is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # v5: third-party mentions that were deflection rules (precision < 0.6 over six authors)
+    ("The dormitories are managed by the landlord, and we check them every month.", "en"),
+    ("Our certificate covers the main factory, not the two subcontractors.", "en"),
+    ("We hebben een certificaat, maar daarmee zijn we er niet.", "nl"),
+])
+def test_bare_third_party_or_certificate_mentions_are_no_rule(text, lang):
+    assert _facts(text, lang).defensive is None
+
+
+@pytest.mark.parametrize(("text", "lang", "vetoed"), [
+    # v5: honest not-knowing is a veto, "I don't know where this comes from" is not
+    ("I don't know the exact figure, HR has it.", "en", True),
+    ("Honestly I don't know where this comes from, nobody paid any fee.", "en", False),
+    ("Ik weet niet hoeveel het precies is.", "nl", True),
+    ("Ik weet niet waar dit vandaan komt, niemand heeft iets betaald.", "nl", False),
+    # "as far as we are concerned" is no concern
+    ("We are concerned about the overtime in the peak.", "en", True),
+    ("As far as we are concerned there is simply no issue with freedom of association here.", "en", False),
+])
+def test_not_knowing_and_concern_vetoes_are_narrower(text, lang, vetoed):
+    assert _facts(text, lang).vetoed is vetoed
+
+
+def test_an_apology_before_but_does_not_block_the_model():
+    assert not _facts("I'm sorry, but I don't think it's fair you bring this up now.", "en").owned
+    assert _facts("I'm sorry this happened to the workers.", "en").owned
