@@ -135,3 +135,18 @@ def test_not_knowing_and_concern_vetoes_are_narrower(text, lang, vetoed):
 def test_an_apology_before_but_does_not_block_the_model():
     assert not _facts("I'm sorry, but I don't think it's fair you bring this up now.", "en").owned
     assert _facts("I'm sorry this happened to the workers.", "en").owned
+
+
+@pytest.mark.parametrize(("text", "owned"), [
+    # v5: Dutch counterparts of English gate classes (agreeing, admitting, honest not-knowing)
+    ("Jullie hebben een punt. Als wij de prijs niet verhogen, gaan de lonen ook niet omhoog.", True),
+    ("je hebt gelijk we hebben die leverancier nooit bezocht", True),
+    ("geen idee eigenlijk of die visser een contract heeft dat zouden we moeten vragen", True),
+    ("Ik zal eerlijk zijn, wij controleren hun werktijden niet.", True),
+    ("Ik had je die audit al veel eerder moeten sturen.", True),
+    # hard negatives: the buyer side "should have", a defensive "u heeft geen punt"-less turn
+    ("Dan had u eerst met ons moeten bellen voordat u naar de pers ging.", False),
+    ("Dat is de verantwoordelijkheid van het bureau, niet van ons.", False),
+])
+def test_dutch_gate_classes(text, owned):
+    assert _facts(text, "nl").owned is owned
