@@ -150,3 +150,26 @@ def test_an_apology_before_but_does_not_block_the_model():
 ])
 def test_dutch_gate_classes(text, owned):
     assert _facts(text, "nl").owned is owned
+
+
+@pytest.mark.parametrize(("text", "lang", "label"), [
+    # v5: a closing "!" makes an exclamation, not a question
+    ("How hard it must be to run a farm in this heat!", "en", None),
+    ("Wat moet het zwaar zijn om in die hitte te werken!", "nl", None),
+    ("How hard is it to run a farm in this heat?", "en", "open"),
+    # a wh-clause as subject
+    ("Who pays the fee is the key issue here.", "en", None),
+    ("Which factory it is doesn't matter for this discussion.", "en", None),
+    ("what happens after a complaint is filed", "en", "open"),
+    # requests to elaborate
+    ("Talk me through what happened on the night of the fire.", "en", "open"),
+    ("Say more about what you mean by culture on the floor.", "en", "open"),
+    # Dutch: "hoe dan ook" (anyway), a wh-clause picked up by "dat", formal requests without "?"
+    ("hoe dan ook we komen in maart terug", "nl", None),
+    ("Waar die mensen slapen, dat wil ik zelf zien.", "nl", None),
+    ("Als vakbond willen we graag horen hoe jullie inkoopafdeling de prijs bepaalt.", "nl", "open"),
+    ("geachte heer mogen wij ervan uitgaan dat de documenten vrijdag worden aangeleverd", "nl", "closed"),
+])
+def test_question_classes_v5(text, lang, label):
+    (t,) = tag_items([TagInput(text, lang, "buyer")])
+    assert (t.question.label if t.question else None) == label
