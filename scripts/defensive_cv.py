@@ -96,6 +96,7 @@ class Variant:
     author_mean: bool = False    # thresholds maximise the mean F1 over authors (else pooled F1)
     annomi: bool = True          # AnnoMI client turns as extra negatives
     ngram_max: int = 3           # word n-grams 1..ngram_max
+    max_features: int = 40000    # of the word n-gram vocabulary
 
 
 VARIANTS = {
@@ -188,8 +189,7 @@ def fit_model(data: Data, train_authors, var: Variant):
     else:
         cw = "balanced"
     v = _vectorizer(var.chars)
-    if var.ngram_max != 3:
-        v.transformer_list[0][1].set_params(ngram_range=(1, var.ngram_max))
+    v.transformer_list[0][1].set_params(ngram_range=(1, var.ngram_max), max_features=var.max_features)
     # the vocabulary (min_df, max_features) comes from the original rows only: an ASR copy
     # would otherwise let every n-gram of a single row pass min_df = 2
     n_orig = len(texts) // 2 if var.asr_copies else len(texts)
