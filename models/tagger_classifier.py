@@ -21,9 +21,9 @@ from pipeline.errors import ModelNotAvailableError
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
-QUESTION_MODEL = "annomi-questions-lr@2"
-REFLECTION_MODEL = "annomi-reflections-lr@2"
-DEFENSIVE_MODEL = "dialoog-defensive-lr@4"
+QUESTION_MODEL = "annomi-questions-lr@3"
+REFLECTION_MODEL = "annomi-reflections-lr@3"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@5"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")

@@ -31,8 +31,6 @@ from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 log = logging.getLogger("train_taggers")
 SEED = 13
 HELD_OUT_SHARE = 0.2
-#: Character n-grams for the defensive model (slower; see the model card for the comparison).
-DEFENSIVE_CHARS = os.environ.get("DIALOOG_DEFENSIVE_CHARS", "0") == "1"
 
 
 def default_data() -> Path:
@@ -88,118 +86,61 @@ def refl_matrix(vec, texts, prev, hints, fit: bool):
     return sp.hstack([A, F]).tocsr()
 
 
-#: Folders whose ``defensive*_{en,nl}.csv`` / ``questions*_{en,nl}.csv`` train the defensive
-#: models: the dev sets and the v2 evaluation set (looked at twice, so development data since v3).
-#: Only the top level of ``data/eval`` is read: ``data/eval/v3/`` (dev data since v4, kept as an
-#: untrained dev check) and the blind ``data/eval/v4/`` are never trained on.
-DEV_FOLDERS = (ROOT / "data" / "dev", ROOT / "data" / "eval")
-#: v4: the former blind set, now dev data: never trained on, used to choose the thresholds.
-CHECK_FOLDERS = (ROOT / "data" / "eval" / "v3",)
-
-
-def load_defensive_sets(folders=DEV_FOLDERS):
-    """The dev sets ``defensive*_{en,nl}.csv``: (frame with lang and group columns; a group is
-    one file pair, e.g. ``dev/defensive8``)."""
-    import pandas as pd
-
-    frames = []
-    for folder in ([folders] if isinstance(folders, Path) else folders):
-        for f in sorted(folder.glob("defensive*_*.csv")):
-            df = pd.read_csv(f, dtype=str, keep_default_na=False)
-            df["lang"] = "nl" if f.stem.endswith("_nl") else "en"
-            df["group"] = f"{folder.name}/{f.stem.split('_')[0]}"
-            frames.append(df)
-    return pd.concat(frames, ignore_index=True)
+def annomi_negatives(annomi):
+    """800 AnnoMI client turns that are not sustain talk (>= 5 words): extra negatives."""
+    return annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
+                  & (annomi.text.str.split().str.len() >= 5)].sample(800, random_state=SEED)
 
 
 def train_defensive(annomi):
-    from sklearn.metrics import f1_score, precision_score
+    """The defensive model (v5): trained on every author's defensive sets (``AUTHORS`` in
+    ``scripts/defensive_cv.py``: the dev sets, the former evaluation sets v2, v3 and v4, and
+    newer authors' sets), AnnoMI client turns and question-set statements as extra negatives;
+    the variant ``SHIPPED`` (chosen there by nested leave-one-author-out CV).  The two
+    thresholds per language are chosen on leave-one-author-out predictions of all authors
+    (rules + gate + model); the reported figures are the nested leave-one-author-out ones
+    (thresholds chosen without the held-out author)."""
+    from sklearn.metrics import f1_score
 
-    sets = load_defensive_sets()
-    neg = annomi[(annomi.interlocutor == "client") & (annomi.client_talk_type != "sustain")
-                 & (annomi.text.str.split().str.len() >= 5)].sample(800, random_state=SEED)
-    # meeting statements that are not questions (buyer-side, never defensive) as further negatives
-    import pandas as pd
+    from scripts.defensive_cv import (
+        SHIPPED, VARIANTS, Data, choose_thresholds, combine, fit_model, load_author_sets, nested_cv, oof_probs,
+        report,
+    )
 
-    stm = pd.concat([pd.read_csv(f, dtype=str, keep_default_na=False)
-                     for folder in DEV_FOLDERS for f in sorted(folder.glob("questions*_*.csv"))])
-    neg = pd.concat([neg[["text"]], stm[stm.is_question.str.strip() == "0"][["text"]]], ignore_index=True)
-    y_sets = (sets.defensive.str.strip() == "1").to_numpy()
-
-    def fit(idx, chars=False):
-        X = list(sets.text.iloc[idx]) + list(neg.text)
-        y = list(y_sets[idx]) + [False] * len(neg)
-        w = [3.0] * len(idx) + [1.0] * len(neg)
-        v = vectorizer(chars=chars)
-        return v, lr(1.0).fit(v.fit_transform(X), y, sample_weight=w)
-
-    groups = sorted(set(sets.group))
-    oof = np.zeros(len(sets))
-    for g in groups:
-        test = np.flatnonzero(sets.group.to_numpy() == g)
-        v, m = fit(np.flatnonzero(sets.group.to_numpy() != g), chars=DEFENSIVE_CHARS)
-        oof[test] = m.predict_proba(v.transform(sets.text.iloc[test]))[:, 1]
-    # v4: the threshold check set ``data/eval/v3`` (dev data, never trained on) is scored by the
-    # final model (trained without it) and joins the leave-one-set-out predictions for the choice
-    # of thresholds only; the reported leave-set-out scores are on the training groups alone.
-    v, m = fit(np.arange(len(sets)), chars=DEFENSIVE_CHARS)
-    check = load_defensive_sets(CHECK_FOLDERS) if any(f.is_dir() for f in CHECK_FOLDERS) else None
-    texts, y_all, langs, probs = list(sets.text), y_sets, sets.lang.to_numpy(), oof
-    is_set = np.ones(len(sets), dtype=bool)
-    if check is not None and len(check):
-        y_chk = (check.defensive.str.strip() == "1").to_numpy()
-        texts = texts + list(check.text)
-        y_all = np.concatenate([y_sets, y_chk])
-        langs = np.concatenate([langs, check.lang.to_numpy()])
-        probs = np.concatenate([oof, m.predict_proba(v.transform(check.text))[:, 1]])
-        is_set = np.concatenate([is_set, np.zeros(len(check), dtype=bool)])
-    # the rules as the tagger runs them: a rule hit decides; a veto or ownership phrase blocks the model
-    facts = parse_all([TagInput(t, lg, "supplier") for t, lg in zip(texts, langs)])
-    rule = np.array([f.defensive is not None for f in facts])
-    veto = np.array([f.vetoed or f.owned for f in facts])
-    # model-only calls also need a lexical evidence word (negation, "only", "who" …)
-    evidence = np.array([f.evidence for f in facts])
-    short = np.array([len(t.split()) < 3 for t in texts])
-
-    def combined(t, hi=1.01):
-        # without an evidence word the model needs the higher threshold ``hi``
-        return rule | (~veto & ~short & (((probs >= t) & evidence) | (probs >= hi)))
-
-    grid = np.arange(0.2, 0.85, 0.025)
-    pairs = [(t, hi) for t in grid for hi in (*np.arange(0.5, 0.95, 0.05), 1.01) if hi >= t]
-    thr = float(max(grid, key=lambda t: f1_score(y_all, combined(t))))
-    # per language: (threshold, threshold without evidence), by leave-one-set-out F1 (rules + gate + model)
-    best = {lang: max(pairs, key=lambda th, m=(langs == lang): (f1_score(y_all[m], combined(*th)[m]), -th[1]))
-            for lang in ("en", "nl")}
-    thrs = {lang: float(b[0]) for lang, b in best.items()}
-    thrs_plain = {lang: float(b[1]) for lang, b in best.items()}
-    out = {"defensive_threshold": round(thr, 3), "defensive_thresholds": {k: round(v, 3) for k, v in thrs.items()},
-           "defensive_thresholds_without_evidence": {k: round(v, 3) for k, v in thrs_plain.items()},
-           "defensive_groups": groups, "defensive_threshold_check_rows": int((~is_set).sum())}
-    for lang in ("en", "nl"):
-        t = (thrs[lang], thrs_plain[lang])
-        for tag, msk in (("leave_set_out", is_set & (langs == lang)), ("check_v3", ~is_set & (langs == lang))):
-            if not msk.any():
-                continue
-            if tag == "leave_set_out":
-                out[f"defensive_model_only_f1_{lang}_{tag}"] = round(float(f1_score(y_all[msk], probs[msk] >= t[0])), 4)
-            out[f"defensive_rules_plus_model_f1_{lang}_{tag}"] = round(float(f1_score(y_all[msk], combined(*t)[msk])), 4)
-            out[f"defensive_rules_plus_model_precision_{lang}_{tag}"] = round(
-                float(precision_score(y_all[msk], combined(*t)[msk])), 4)
-    pos = sets[y_sets]
-    # category: word + character n-grams (it only runs on the few turns found defensive)
-    cats = pos.category.str.strip().to_numpy()
+    var = VARIANTS[SHIPPED]
+    sets, statements = load_author_sets()
+    data = Data(sets, statements, list(annomi_negatives(annomi).text))
+    authors = sorted(set(data.author))
+    oof = oof_probs(data, authors, var)
+    idx = np.arange(len(data.y))
+    th = choose_thresholds(data, idx, oof, var)
+    out: dict = {"defensive_variant": SHIPPED, "defensive_authors": {a: int((data.author == a).sum()) for a in authors},
+                 "defensive_thresholds": {lg: t[0] for lg, t in th.items()},
+                 "defensive_thresholds_without_evidence": {lg: t[1] for lg, t in th.items()}}
+    nested = nested_cv(data, var, authors)
+    for lg, r in report(data, nested["pred"], authors).items():
+        out[f"defensive_loao_{lg}"] = r
+        k = data.lang == lg
+        out[f"defensive_model_only_f1_{lg}_loao"] = round(float(f1_score(data.y[k], oof[k] >= th[lg][0])), 4)
+        out[f"defensive_rules_plus_model_f1_{lg}_loao_fixed_thresholds"] = round(
+            float(f1_score(data.y[k], combine(data, idx[k], oof[k], *th[lg], var))), 4)
+    v, m = fit_model(data, authors, var)
+    # category: word + character n-grams on the defensive rows (it only runs on the turns found defensive)
+    pos = np.flatnonzero(data.y)
+    texts, cats, who = data.sets.text.to_numpy()[pos], data.sets.category.to_numpy()[pos], data.author[pos]
     hits = 0
-    for g in groups:
-        te_ = (pos.group == g).to_numpy()
+    for a in authors:
+        te_ = who == a
         cv_ = vectorizer()
-        cm_ = lr(1.0).fit(cv_.fit_transform(pos.text[~te_]), cats[~te_])
-        hits += int((cm_.predict(cv_.transform(pos.text[te_])) == cats[te_]).sum())
-    out["defensive_category_model_accuracy_leave_set_out"] = round(hits / max(1, len(pos)), 4)
+        cm_ = lr(1.0).fit(cv_.fit_transform(texts[~te_]), cats[~te_])
+        hits += int((cm_.predict(cv_.transform(texts[te_])) == cats[te_]).sum())
+    out["defensive_category_model_accuracy_loao"] = round(hits / max(1, len(pos)), 4)
     cv = vectorizer()
-    cm = lr(1.0).fit(cv.fit_transform(pos.text), cats)
-    return out, {"defensive": (v, m), "defensive_category": (cv, cm), "defensive_threshold": thr,
-                 "defensive_thresholds": thrs, "defensive_thresholds_without_evidence": thrs_plain}
+    cm = lr(1.0).fit(cv.fit_transform(texts), cats)
+    return out, {"defensive": (v, m), "defensive_category": (cv, cm),
+                 "defensive_threshold": float(np.mean([t[0] for t in th.values()])),
+                 "defensive_thresholds": {lg: t[0] for lg, t in th.items()},
+                 "defensive_thresholds_without_evidence": {lg: t[1] for lg, t in th.items()}}
 
 
 def main(argv=None) -> int:
@@ -258,9 +199,9 @@ def main(argv=None) -> int:
     kp = km.predict(kvec.transform([mark_sentences(t) for t in kte.text]))
     scores["reflection_kind_macro_f1"] = round(float(f1_score(kte.reflection, kp, average="macro")), 4)
 
-    # defensive vs not, and category (EN + NL, one model): the project's own dev sets
-    # (data/dev/defensive*.csv) plus AnnoMI client turns that are not sustain talk as
-    # extra negatives; threshold and scores by leave-one-file-group-out (set 1/2/3).
+    # defensive vs not, and category (EN + NL, one model): every author's defensive sets plus
+    # AnnoMI client turns that are not sustain talk as extra negatives; thresholds and scores by
+    # leave-one-author-out (scripts/defensive_cv.py).
     dscores, dparts = train_defensive(d)
     scores.update(dscores)
 

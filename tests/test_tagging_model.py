@@ -42,7 +42,7 @@ def test_reflection_known_cases():
 def test_model_decides_open_closed_where_rules_are_unsure():
     # no strong rule: the classifier decides, with its confidence and versioned name
     tag = tag_text("And your family, they know about it?", "en", role="buyer").question
-    assert tag is not None and tag.source == "annomi-questions-lr@2"
+    assert tag is not None and tag.source == "annomi-questions-lr@3"
     assert 0.5 <= tag.confidence <= 1.0
 
 

@@ -94,8 +94,8 @@ def read_facts(doc) -> RuleFacts:
         marks = by_sent.get(i, {})
         has_mark = "?" in sent.text
         # without "?", a ``statement`` phrase (a wh-clause as subject, an exclamation,
-        # "why not, …") outweighs the question phrases
-        if not has_mark and ("question" not in marks or "statement" in marks):
+        # "why not, …") outweighs the question phrases; so does a closing "!" (v5)
+        if not has_mark and ("question" not in marks or "statement" in marks or sent.text.rstrip().endswith("!")):
             continue
         label, strong, span = None, False, ""
         for key, lab, st in _QUESTION_ORDER:
