@@ -81,7 +81,7 @@ def _readme_counts(folder: Path) -> dict[str, tuple[int, int]]:
 
 def test_eval_sets_are_found():
     names = {_rel(p) for p in QUESTION_FILES + DEFENSIVE_FILES}
-    for folder in ("", "v3/", "v4/"):
+    for folder in ("", "v3/", "v4/", "v5/"):
         for kind in ("questions", "defensive"):
             for lang in ("en", "nl"):
                 assert f"{folder}{kind}_{lang}.csv" in names
