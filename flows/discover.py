@@ -240,29 +240,27 @@ def plan_batch(
 #: At most this many transcript meetings per task (progress granularity vs. per-task overhead).
 MAX_CHUNK = 25
 #: The same on Dask, where each task costs its worker ≈ 0.2–0.4 s of CPU in Prefect's task
-#: engine (settings and API clients rebuilt per task) against ≈ 0.06 s per transcript meeting.
+#: engine (settings and API clients rebuilt per task) against ≈ 0.06–0.09 s per transcript meeting.
 DASK_MAX_CHUNK = 100
-#: Aim for this many chunks per worker, so fast workers pick up slack at the end.
-CHUNKS_PER_WORKER = 4
+#: Chunks shrink as the batch nears its end ("guided" scheduling): each is the rest divided by
+#: this many chunks per worker, so the last ones are small and no worker idles long at the end …
+CHUNKS_PER_WORKER = 2
+#: … but never smaller than this (per-task overhead), unless fewer meetings are left.
+MIN_CHUNK = 5
 
 
 def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHUNK) -> list[list[MeetingItem]]:
-    """Tasks' worth of meetings, in order.  Each recording is a chunk of its own (minutes of work:
-    for balance, progress, and so that a killed batch redoes at most the recordings in flight)."""
-    n_transcripts = sum(not i.recording for i in items)
-    size = max(1, min(max_chunk, math.ceil(n_transcripts / (max(1, workers) * CHUNKS_PER_WORKER))))
-    chunks: list[list[MeetingItem]] = []
-    current: list[MeetingItem] = []
-    for item in items:
-        if item.recording:
-            chunks.append([item])
-            continue
-        current.append(item)
-        if len(current) == size:
-            chunks.append(current)
-            current = []
-    if current:
-        chunks.append(current)
+    """Tasks' worth of meetings: recordings first, each a chunk of its own (minutes of work: for
+    balance, progress, and so that a killed batch redoes at most the recordings in flight); then
+    the transcripts in order, in chunks that shrink towards the end."""
+    transcripts = [i for i in items if not i.recording]
+    chunks: list[list[MeetingItem]] = [[i] for i in items if i.recording]  # first: they take longest
+    start, per_round = 0, max(1, workers) * CHUNKS_PER_WORKER
+    while start < len(transcripts):
+        left = len(transcripts) - start
+        size = min(left, max(min(MIN_CHUNK, max_chunk), min(max_chunk, math.ceil(left / per_round))))
+        chunks.append(transcripts[start : start + size])
+        start += size
     return chunks
 
 

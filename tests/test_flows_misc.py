@@ -60,9 +60,12 @@ def test_chunks_cover_everything_once():
         chunks = chunked(items, workers)
         assert [x for c in chunks for x in c] == items
         assert max(map(len, chunks)) <= 25
-    assert len(chunked(_items(1000), 2)) == 40                      # 25 a chunk on the process pool
-    assert max(map(len, chunked(_items(1000), 2, DASK_MAX_CHUNK))) == 100  # fewer, larger tasks on Dask
+    for max_chunk in (25, DASK_MAX_CHUNK):
+        sizes = [len(c) for c in chunked(_items(1000), 2, max_chunk)]
+        assert sum(sizes) == 1000 and sizes[0] == max_chunk            # large tasks first …
+        assert sizes == sorted(sizes, reverse=True) and sizes[-1] <= 5  # … then smaller: a short tail
     assert chunked([], 2) == []
+    assert [len(c) for c in chunked(_items(3), 2)] == [3]
 
 
 def test_each_recording_is_a_chunk_of_its_own():
@@ -71,8 +74,9 @@ def test_each_recording_is_a_chunk_of_its_own():
     items = _items(60, recordings={3, 4, 40})
     chunks = chunked(items, 2)
     assert sorted(x.source for c in chunks for x in c) == [i.source for i in items]
-    assert [c for c in chunks if any(x.recording for x in c)] == [[items[3]], [items[4]], [items[40]]]
-    assert max(len(c) for c in chunks) == 8                          # 57 transcripts / (2 workers × 4)
+    assert chunks[:3] == [[items[3]], [items[4]], [items[40]]]        # recordings first, alone
+    assert not any(x.recording for c in chunks[3:] for x in c)
+    assert len(chunks[3]) == 15                                       # 57 transcripts / (2 workers × 2)
 
 
 def test_discovery_tells_recordings_from_transcripts(tmp_path):
