@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.fileio import ensure_dir, write_text_atomic
+
 #: Default dimensions: a 1-layer, 16-wide Whisper (a few hundred kB).
 WHISPER_TINY = dict(d_model=16, layers=1, heads=2, ffn=32, max_target_positions=64)
 #: The dimensions of openai/whisper-base (74 M parameters with its 51 865-token vocabulary).
@@ -52,10 +54,9 @@ def tiny_whisper(folder: str | Path, *, d_model: int = 16, layers: int = 1, head
     import torch
     import transformers as tr
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "vocab.json").write_text(json.dumps(_byte_vocab()))
-    (folder / "merges.txt").write_text("#version: 0.2\n")
+    folder = ensure_dir(folder)
+    write_text_atomic(folder / "vocab.json", json.dumps(_byte_vocab()))
+    write_text_atomic(folder / "merges.txt", "#version: 0.2\n")
     eot = "<|endoftext|>"
     tok = tr.WhisperTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), unk_token=eot,
                               bos_token=eot, eos_token=eot, pad_token=eot)
@@ -86,10 +87,9 @@ def tiny_nli(folder: str | Path, labels: tuple[str, ...] = ("entailment", "neutr
     import torch
     import transformers as tr
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_dir(folder)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "?", ".", ",", "'", *sorted(set(words))]
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    write_text_atomic(folder / "vocab.txt", "\n".join(vocab) + "\n")
     tok = tr.BertTokenizer(str(folder / "vocab.txt"))
     cfg = tr.BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                         intermediate_size=32, max_position_embeddings=128,

@@ -27,20 +27,20 @@ def test_early_chunks_are_collected_by_the_flow_not_redone(tmp_path, monkeypatch
     from pipeline.store import ResultsStore
 
     monkeypatch.setenv("DIALOOG_FAKE_FLAKY_DIR", str(tmp_path))
-    root, out = _archive(tmp_path)
+    root, out = _archive(tmp_path, 30)
     early: list[list[str]] = []
     real_submit = pool.submit_early
     monkeypatch.setattr(pool, "submit_early",
                         lambda chunks, *a: (early.extend([i.meeting_id for i in c] for c in chunks), real_submit(chunks, *a)))
     summary = run_archive(root, out, workers=2)
-    ids = [f"h{i:02d}" for i in range(10)]
+    ids = [f"h{i:02d}" for i in range(30)]
     assert sorted(summary.done) == ids
     assert early and sum(len(c) for c in early) < len(ids)   # a head start, not the whole batch
     assert _analysed(tmp_path) == ids                         # each meeting analysed exactly once
     with ResultsStore(out, read_only=True) as s:
         # early chunks' rows carry the flow run's id, like the rest
         assert s.query("SELECT DISTINCT run_id FROM meetings") == [(summary.run_id,)]
-        assert s.query("SELECT run_id, n_done FROM runs") == [(summary.run_id, 10)]
+        assert s.query("SELECT run_id, n_done FROM runs") == [(summary.run_id, 30)]
 
 
 def test_a_head_start_for_other_arguments_is_discarded(tmp_path, monkeypatch):
