@@ -90,7 +90,8 @@ def _notify(event: str, n: int) -> None:
 
 @task(name="analyze-chunk", cache_policy=NO_CACHE, persist_result=False)
 def analyze_chunk(
-    items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
+    items: list[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str,
+    early_key: str | None = None,
 ) -> list[Outcome]:
     """Analyse a chunk of meetings in one worker process (heavy models stay loaded between meetings).
 
@@ -101,6 +102,10 @@ def analyze_chunk(
     """
     from flows import pool as worker_pool  # imported here: Dask pickles this task by value
 
+    if early_key is not None:  # on Dask: the head start began this chunk before the flow run
+        from flows.headstart import collect_on_dask
+
+        return [o.with_run_id(run_id) for o in collect_on_dask(early_key)]
     if worker_pool.current() is None:
         return process_chunk(items, out_dir, options, run_id, settings_hash)
     return worker_pool.run_chunk(items, out_dir, options, run_id, settings_hash)
@@ -171,7 +176,7 @@ def analyze_archive(
             _notify("advance", 1)
         try:
             _run_chunks(chunks, in_flight_window(workers), store, summary, out=out,
-                        options=options, run_id=run_id, settings_hash=settings_hash)
+                        options=options, run_id=run_id, settings_hash=settings_hash, head=head)
         except BaseException:  # SIGTERM (Prefect's TerminationSignal), Ctrl-C: stop the workers now
             from flows import pool as worker_pool
 
@@ -184,7 +189,8 @@ def analyze_archive(
 
 
 def _run_chunks(chunks: list[list[MeetingItem]], window: int, store: ResultsStore, summary: BatchSummary,
-                *, out: Path, options: AnalyzeOptions, run_id: str, settings_hash: str) -> None:
+                *, out: Path, options: AnalyzeOptions, run_id: str, settings_hash: str,
+                head: headstart.HeadStart | None = None) -> None:
     """Keep ``window`` chunks in flight; store each one's results as it completes.
 
     A bounded window: memory stays flat however big the archive, and finished
@@ -195,7 +201,8 @@ def _run_chunks(chunks: list[list[MeetingItem]], window: int, store: ResultsStor
     while pending or inflight:
         while pending and len(inflight) < window:
             chunk = pending.popleft()
-            inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash)] = chunk
+            early_key = head.early_key(chunk) if head is not None else None
+            inflight[analyze_chunk.submit(chunk, str(out), options, run_id, settings_hash, early_key)] = chunk
         fut = next(as_completed(list(inflight)))
         chunk = inflight.pop(fut)
         try:
@@ -348,6 +355,9 @@ def run_archive(
                     dask_address = stack.enter_context(dask_cluster.local_cluster(int(dask_local)))
                 else:
                     dask_cluster.register_warm_up(dask_address)
+                headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=max(1, n),
+                                max_chunk=DASK_MAX_CHUNK, dask_address=dask_address)
+                stack.callback(headstart.discard)  # its client goes before the cluster does
             elif workers > 1:  # unless the CLI began it already, before importing Prefect
                 headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=workers)
             flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address))

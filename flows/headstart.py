@@ -51,6 +51,15 @@ class HeadStart:
     plan: Plan | None = None
     chunks: list[list[MeetingItem]] = field(default_factory=list)
     stale: int = 0
+    #: On Dask: the cluster client and the early chunks' futures, published on the cluster
+    #: under their keys (kept until the flow is done).
+    client: object | None = None
+    futures: dict[str, object] = field(default_factory=dict)
+
+    def early_key(self, chunk: list[MeetingItem]) -> str | None:
+        """The Dask key of this chunk if it was started early on the cluster, else None."""
+        key = dask_key(chunk)
+        return key if key in self.futures else None
 
 
 _current: HeadStart | None = None
@@ -62,10 +71,12 @@ def _key(root, out_dir, settings_hash: str, since, retry_failed: bool, workers: 
 
 
 def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None, *, since: str | None = None,
-          retry_failed: bool = False, workers: int = 2, max_chunk: int = MAX_CHUNK) -> None:
-    """Start the worker pool (if not yet started) and the head start for this batch."""
+          retry_failed: bool = False, workers: int = 2, max_chunk: int = MAX_CHUNK,
+          dask_address: str | None = None) -> None:
+    """Start the head start for this batch: on the worker pool (started now if need be), or with
+    ``dask_address`` on that Dask cluster."""
     global _current
-    if worker_pool.current() is None:
+    if dask_address is None and worker_pool.current() is None:
         worker_pool.start(workers)
     options = options or AnalyzeOptions()
     settings_hash, _ = settings_fingerprint(options)
@@ -76,14 +87,15 @@ def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None,
     hs = HeadStart(key)
     hs.thread = threading.Thread(
         target=_prepare, name="dialoog-head-start", daemon=True,
-        args=(hs, Path(root), Path(out_dir), options, settings_hash, since, retry_failed, workers, max_chunk),
+        args=(hs, Path(root), Path(out_dir), options, settings_hash, since, retry_failed, workers, max_chunk,
+              dask_address),
     )
     _current = hs
     hs.thread.start()
 
 
 def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, settings_hash: str,
-             since: str | None, retry_failed: bool, workers: int, max_chunk: int) -> None:
+             since: str | None, retry_failed: bool, workers: int, max_chunk: int, dask_address: str | None) -> None:
     try:
         out = ensure_dir(out_dir)
         stale = remove_stale_parts(out)  # before any worker writes: it removes *.part files
@@ -91,10 +103,51 @@ def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, 
         plan = plan_batch(items, _stored_states(out), settings_hash=settings_hash, out_dir=out,
                           retry_failed=retry_failed, since=since)
         chunks = chunked(plan.todo, workers, max_chunk)
-        worker_pool.submit_early(chunks[: in_flight_window(workers)], str(out), options, settings_hash)
+        first = chunks[: in_flight_window(workers)]
+        if dask_address is None:
+            worker_pool.submit_early(first, str(out), options, settings_hash)
+        else:
+            _submit_to_dask(hs, dask_address, first, str(out), options, settings_hash)
         hs.plan, hs.chunks, hs.stale = plan, chunks, stale
     except Exception:  # noqa: BLE001 - an optimisation only: the flow does it again and reports errors
         log.debug("batch head start failed; the flow plans the batch itself", exc_info=True)
+
+
+def dask_key(chunk: list[MeetingItem]) -> str:
+    import hashlib
+
+    return "dialoog-early-" + hashlib.sha256("\0".join(i.source for i in chunk).encode()).hexdigest()[:24]
+
+
+def _submit_to_dask(hs: HeadStart, address: str, chunks, out: str, options: AnalyzeOptions,
+                    settings_hash: str) -> None:
+    from distributed import Client
+
+    from flows.work import process_chunk
+
+    client = Client(address, set_as_default=False, timeout="30s")
+    hs.client = client
+    for chunk in chunks:
+        key = dask_key(chunk)
+        future = client.submit(process_chunk, chunk, out, options, worker_pool.EARLY_RUN_ID, settings_hash,
+                               key=key, pure=False)
+        client.publish_dataset(future, name=key)  # so that the chunk's task, on a worker, can get it
+        hs.futures[key] = future
+
+
+def collect_on_dask(key: str):
+    """In a Dask worker (inside the chunk's Prefect task): the outcomes of the early chunk ``key``.
+
+    The task steps out of the worker's thread pool while it waits (``secede``), so the
+    worker can run that chunk itself if the scheduler put it there."""
+    from distributed import get_client, rejoin, secede
+
+    future = get_client().get_dataset(key)
+    secede()
+    try:
+        return future.result()
+    finally:
+        rejoin()
 
 
 def _stored_states(out: Path) -> dict[str, StoredState]:
@@ -115,15 +168,39 @@ def take(root: str | Path, out_dir: str | Path, settings_hash: str, *, since: st
     if hs.thread is not None:
         hs.thread.join()
     if hs.plan is None or hs.key != _key(root, out_dir, settings_hash, since, retry_failed, workers, max_chunk):
-        worker_pool.discard_early()
+        _drop(hs)
         return None
+    global _taken
+    _taken = hs  # its Dask futures stay referenced until the flow is done (:func:`discard`)
     return hs
+
+
+_taken: HeadStart | None = None
+
+
+def _drop(hs: HeadStart | None, *, cancel: bool = True) -> None:
+    worker_pool.discard_early()
+    if hs is None:
+        return
+    if hs.client is not None:
+        try:
+            for key in hs.futures:
+                hs.client.unpublish_dataset(key)
+            if cancel and hs.futures:
+                hs.client.cancel(list(hs.futures.values()))
+            hs.client.close()
+        except Exception:  # noqa: BLE001 - the cluster may be gone already
+            log.debug("could not release the head start on Dask", exc_info=True)
+        hs.client = None
+    hs.futures.clear()
 
 
 def discard() -> None:
     """Drop a head start the flow did not take (and the chunks it started)."""
-    global _current
+    global _current, _taken
     hs, _current = _current, None
+    taken, _taken = _taken, None
     if hs is not None and hs.thread is not None:
         hs.thread.join()
-    worker_pool.discard_early()
+    _drop(hs)
+    _drop(taken, cancel=False)  # collected by the flow's tasks

@@ -77,3 +77,27 @@ def test_stale_part_files_are_removed_before_workers_write(tmp_path):
     assert len(summary.done) == 4
     assert not list(out.rglob("*.part"))
     assert (out / "h00" / "report.json").is_file()
+
+
+def test_dask_head_start_chunks_are_collected_by_the_flows_tasks(tmp_path, monkeypatch):
+    """On Dask the first chunks go to the cluster before the flow run exists; the flow's
+    analyze-chunk tasks (on the workers) collect them: each meeting analysed once, stored once."""
+    pytest.importorskip("prefect_dask")
+    from flows import headstart
+    from flows.archive import run_archive
+    from pipeline.store import ResultsStore
+
+    monkeypatch.setenv("DIALOOG_FAKE_FLAKY_DIR", str(tmp_path))
+    root, out = _archive(tmp_path, 30)
+    early: list[int] = []
+    real_submit = headstart._submit_to_dask
+    monkeypatch.setattr(headstart, "_submit_to_dask",
+                        lambda hs, address, chunks, *a: (early.append(sum(map(len, chunks))),
+                                                         real_submit(hs, address, chunks, *a)))
+    summary = run_archive(root, out, dask_local=2)
+    ids = [f"h{i:02d}" for i in range(30)]
+    assert sorted(summary.done) == ids
+    assert early and 0 < early[0] < 30                        # a head start, not the whole batch
+    assert _analysed(tmp_path) == ids                         # each meeting analysed exactly once
+    with ResultsStore(out, read_only=True) as s:
+        assert s.query("SELECT DISTINCT run_id FROM meetings") == [(summary.run_id,)]
