@@ -31,7 +31,7 @@ share_tls_contexts()
 
 from flows import headstart  # noqa: E402
 from flows.discover import (  # noqa: E402
-    DASK_MAX_CHUNK, MAX_CHUNK, MeetingItem, chunked, discover_meetings, in_flight_window, plan_batch, settings_fingerprint,
+    DASK_MAX_CHUNK, MAX_CHUNK, MeetingItem, in_flight_window, plan_archive, settings_fingerprint,
 )
 from flows.server import EarlyServer, start_early  # noqa: E402
 from flows.work import Outcome, process_chunk  # noqa: E402
@@ -159,10 +159,8 @@ def analyze_archive(
         if head is not None:
             plan, chunks = head.plan, head.chunks
         else:
-            items = discover_meetings(root, exclude=[out])
-            plan = plan_batch(items, store.states(), settings_hash=settings_hash, out_dir=out,
-                              retry_failed=retry_failed, since=since)
-            chunks = chunked(plan.todo, workers, max_chunk)
+            plan, chunks = plan_archive(root, out, store.states(), settings_hash=settings_hash, since=since,
+                                        retry_failed=retry_failed, workers=workers, max_chunk=max_chunk)
         summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
         summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
         summary.held_back = [(i.source, reason) for i, reason in plan.held_back]

@@ -267,3 +267,13 @@ def chunked(items: Sequence[MeetingItem], workers: int, max_chunk: int = MAX_CHU
 def in_flight_window(workers: int) -> int:
     """Chunks kept in flight at once: every worker busy, one more queued for each."""
     return max(2, 2 * workers)
+
+
+def plan_archive(root: str | Path, out: Path, stored: Mapping[str, StoredState], *, settings_hash: str,
+                 since: str | None, retry_failed: bool, workers: int,
+                 max_chunk: int = MAX_CHUNK) -> tuple[Plan, list[list[MeetingItem]]]:
+    """Discover the meetings under ``root`` (not in ``out``), plan them against the store and
+    cut the to-do list into chunks: the flow's first steps, also taken by the head start."""
+    items = discover_meetings(root, exclude=[out])
+    plan = plan_batch(items, stored, settings_hash=settings_hash, out_dir=out, retry_failed=retry_failed, since=since)
+    return plan, chunked(plan.todo, workers, max_chunk)

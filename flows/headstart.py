@@ -29,10 +29,8 @@ from flows.discover import (
     MAX_CHUNK,
     MeetingItem,
     Plan,
-    chunked,
-    discover_meetings,
     in_flight_window,
-    plan_batch,
+    plan_archive,
     settings_fingerprint,
 )
 from pipeline.fileio import ensure_dir, remove_stale_parts
@@ -99,10 +97,8 @@ def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, 
     try:
         out = ensure_dir(out_dir)
         stale = remove_stale_parts(out)  # before any worker writes: it removes *.part files
-        items = discover_meetings(root, exclude=[out])
-        plan = plan_batch(items, _stored_states(out), settings_hash=settings_hash, out_dir=out,
-                          retry_failed=retry_failed, since=since)
-        chunks = chunked(plan.todo, workers, max_chunk)
+        plan, chunks = plan_archive(root, out, _stored_states(out), settings_hash=settings_hash, since=since,
+                                    retry_failed=retry_failed, workers=workers, max_chunk=max_chunk)
         first = chunks[: in_flight_window(workers)]
         if dask_address is None:
             worker_pool.submit_early(first, str(out), options, settings_hash)
