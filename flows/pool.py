@@ -18,8 +18,10 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import multiprocessing
+import os
 import sys
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 
 from flows.runtime import prepare_prefect
@@ -171,6 +173,7 @@ def _new_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
 
 
 def _worker_init(log_level: int = logging.WARNING) -> None:
+    _exit_with_parent()
     # Spawned workers inherit no logging set-up: use the parent's level (-q, -v).
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(log_level)
@@ -178,3 +181,23 @@ def _worker_init(log_level: int = logging.WARNING) -> None:
     from flows.work import warm_up
 
     warm_up()  # load the pipeline's rules and models while Prefect starts up
+
+
+def _exit_with_parent(poll_s: float = 0.5) -> threading.Thread:
+    """Exit this worker once the batch process that started it is gone.
+
+    The watchdog (``flows.watchdog``) stops workers of a killed batch, but a
+    worker it never saw (started in its last half-second) would live on,
+    blocked on a result pipe nobody reads.  A worker therefore also watches
+    its own parent: once it has been re-parented, it exits at once.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    thread = threading.Thread(target=watch, name="dialoog-parent-watch", daemon=True)
+    thread.start()
+    return thread

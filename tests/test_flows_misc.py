@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +188,47 @@ def test_prefect_clients_share_one_verified_tls_context():
     assert shim.create_default_context() is not shim.create_default_context()  # may be made insecure
     assert shim.create_default_context(cafile=certifi.where()) is shim.create_default_context(cafile=certifi.where())
     assert shim.CERT_NONE is ssl.CERT_NONE
+
+
+_ORPHAN = """
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c",
+    "import time; from flows.pool import _exit_with_parent; _exit_with_parent(0.05); "
+    "print('ready', flush=True); time.sleep(120)"])
+print(child.pid, flush=True)
+time.sleep(30)
+"""
+
+
+def test_pool_worker_exits_when_its_batch_is_killed():
+    """A worker whose batch was SIGKILLed must not live on (it would block on a dead result pipe)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    batch = subprocess.Popen([sys.executable, "-c", _ORPHAN], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        worker = psutil.Process(int(batch.stdout.readline()))
+        assert batch.stdout.readline().strip() == "ready"
+        assert worker.is_running() and worker.ppid() == batch.pid
+        os.kill(batch.pid, signal.SIGKILL)
+        batch.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if worker.status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.05)
+        else:
+            worker.kill()
+            raise AssertionError("the orphaned worker was still running 10 s after its batch was killed")
+    finally:
+        batch.kill()
+        batch.stdout.close()
