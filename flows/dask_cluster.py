@@ -20,24 +20,51 @@ log = logging.getLogger(__name__)
 PLUGIN_NAME = "dialoog-warm-up"
 
 
-def _warm_up() -> None:
-    from flows.work import warm_up
+#: Held while this process warms up in the background: imports running in two threads at
+#: once can deadlock (Python's per-module import locks), so chunks wait for it to end.
+_warming = threading.Lock()
 
-    warm_up()
-    try:  # the task engine that runs each chunk in this worker
+
+def _warm_up() -> None:
+    try:
+        from flows.work import warm_up
+
+        warm_up()
+    finally:
+        _warming.release()
+
+
+def _warm_up_in_background() -> threading.Thread | None:
+    if not _warming.acquire(blocking=False):
+        return None  # warming up already
+    thread = threading.Thread(target=_warm_up, name="dialoog-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for_warm_up(timeout: float = 600.0) -> None:
+    """Wait until this process's background warm-up (if any) has ended."""
+    if _warming.acquire(timeout=timeout):
+        _warming.release()
+
+
+def _import_task_modules() -> None:
+    """Import what a chunk's task needs to be unpickled (Prefect's task engine, the flows) now.
+
+    The worker unpickles tasks in its event loop; if that imports Prefect while the
+    warm-up thread imports too, the two can deadlock ("deadlock detected by
+    _ModuleLock", seen in Prefect's start-up).  So these imports happen here, first.
+    """
+    try:
         import prefect.task_engine  # noqa: F401
+
+        import flows.archive  # noqa: F401 - the chunk task and the early chunks' function
 
         from flows.runtime import share_tls_contexts
 
         share_tls_contexts()  # two API clients per chunk: do not re-read the CA bundle for each
     except Exception:  # noqa: BLE001 - an optimisation only
         log.debug("could not import Prefect's task engine", exc_info=True)
-
-
-def _warm_up_in_background() -> threading.Thread:
-    thread = threading.Thread(target=_warm_up, name="dialoog-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def warm_up_plugin():
@@ -51,7 +78,8 @@ def warm_up_plugin():
             from flows.runtime import prepare_prefect
 
             prepare_prefect()
-            _warm_up_in_background()
+            _import_task_modules()  # about a second, in the event loop: before tasks can arrive
+            _warm_up_in_background()  # the pipeline's models, while the worker takes tasks
 
     return WarmUp()
 

@@ -164,4 +164,7 @@ def process_chunk(
     items: Sequence[MeetingItem], out_dir: str, options: AnalyzeOptions, run_id: str, settings_hash: str
 ) -> list[Outcome]:
     """A chunk of meetings, one after another, in this worker process (models stay loaded)."""
+    from flows.dask_cluster import wait_for_warm_up
+
+    wait_for_warm_up()  # a Dask worker may still be loading the pipeline in the background
     return [process_meeting(i, out_dir, options, run_id=run_id, settings_hash=settings_hash) for i in items]

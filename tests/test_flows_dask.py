@@ -89,10 +89,37 @@ def test_local_cluster_workers_load_the_pipeline_before_any_task(monkeypatch):
 
     monkeypatch.delenv("DIALOOG_ANALYZER", raising=False)
     with local_cluster(1) as address, Client(address) as client:
-        assert not client.run(lambda: __import__("sys").modules.get("flows.archive") is not None).popitem()[1]
+        # What unpickling a chunk's task needs is imported before the plugin's set-up returns, in
+        # one thread: imports racing the background warm-up once deadlocked in Prefect's start-up.
+        assert all(client.run(lambda: "flows.archive" in __import__("sys").modules
+                              and "prefect.task_engine" in __import__("sys").modules).values())
         deadline = time.monotonic() + 120
         while not all(client.run(_warmed_up).values()):
             assert time.monotonic() < deadline, "the worker never loaded the pipeline"
             time.sleep(0.5)
         plugins = client.run(lambda dask_worker: list(dask_worker.plugins))
         assert all(PLUGIN_NAME in names for names in plugins.values())
+
+
+def test_chunks_wait_for_a_background_warm_up(tmp_path):
+    """A chunk never imports the pipeline while the worker's warm-up thread still does (import deadlocks)."""
+    import threading
+
+    from flows import dask_cluster
+    from flows.discover import discover_meetings
+    from flows.work import process_chunk
+    from pipeline.options import AnalyzeOptions
+
+    make_meeting(tmp_path / "a", "w1", GOOD)
+    items = discover_meetings(tmp_path / "a")
+    assert dask_cluster._warming.acquire(blocking=False)  # as if a warm-up were running
+    assert dask_cluster._warm_up_in_background() is None  # never a second one at the same time
+    done: list = []
+    chunk = threading.Thread(target=lambda: done.extend(
+        process_chunk(items, str(tmp_path / "out"), AnalyzeOptions(), "run", "settings")))
+    chunk.start()
+    chunk.join(0.5)
+    assert chunk.is_alive() and not done
+    dask_cluster._warming.release()
+    chunk.join(30)
+    assert [o.status for o in done] == ["done"]
