@@ -275,6 +275,10 @@ def archive_job(
     """Entry point for deployments (``prefect.yaml``, ``dialoog batch --every``): the archive
     flow as a subflow, on the task runner the parameters ask for."""
     runner = make_task_runner(workers, dask_address, dask_local)
+    if dask_address:  # keep every worker of the cluster busy
+        from flows.dask_cluster import cluster_slots
+
+        workers = cluster_slots(dask_address)
     summary = analyze_archive.with_options(task_runner=runner)(
         root, out_dir, options_from(options), since=since, retry_failed=retry_failed,
         workers=max(1, dask_local or workers), max_chunk=DASK_MAX_CHUNK if dask_address or dask_local else MAX_CHUNK,
@@ -326,13 +330,15 @@ def run_archive(
     since: str | None = None,
     retry_failed: bool = False,
     server: EarlyServer | None = None,
+    cluster=None,
 ) -> BatchSummary:
     """Run :func:`analyze_archive` with the task runner these settings ask for.
 
     ``server``: Prefect's temporary server, started early by the caller
     (:func:`flows.server.start_early`); without one it is started here, still
     overlapping the worker processes' start-up, and stopped at the end (a server passed in
-    is the caller's to stop).
+    is the caller's to stop).  ``cluster``: the :class:`flows.dask_cluster.BatchCluster` for
+    ``dask_local``/``dask_address``, if the caller started it (and will close it).
     """
     from flows import pool as worker_pool
     from flows.watchdog import guard
@@ -343,19 +349,19 @@ def run_archive(
     n = dask_local or workers
     try:
         with contextlib.ExitStack() as stack:
-            if dask_local or dask_address:
-                from pipeline.errors import require
+            if cluster is not None or dask_local or dask_address:
+                if cluster is None:  # started now, so that it comes up while Prefect's server does
+                    from pipeline.errors import require
 
-                require("distributed", "dask", "prefect-dask")
-                from flows import dask_cluster
+                    require("distributed", "dask", "prefect-dask")
+                    from flows.dask_cluster import BatchCluster
 
-                if dask_local:  # started now, so that it comes up while Prefect's server does
-                    dask_address = stack.enter_context(dask_cluster.local_cluster(int(dask_local)))
-                else:
-                    dask_cluster.register_warm_up(dask_address)
-                headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=max(1, n),
-                                max_chunk=DASK_MAX_CHUNK, dask_address=dask_address)
+                    cluster = stack.enter_context(BatchCluster(local=dask_local, address=dask_address))
+                n = cluster.slots
+                headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=n,
+                                max_chunk=DASK_MAX_CHUNK, cluster=cluster)  # unless the caller began it
                 stack.callback(headstart.discard)  # its client goes before the cluster does
+                dask_address = cluster.address()
             elif workers > 1:  # unless the CLI began it already, before importing Prefect
                 headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=workers)
             flow_ = analyze_archive.with_options(task_runner=make_task_runner(workers, dask_address))

@@ -70,11 +70,11 @@ def _key(root, out_dir, settings_hash: str, since, retry_failed: bool, workers: 
 
 def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None, *, since: str | None = None,
           retry_failed: bool = False, workers: int = 2, max_chunk: int = MAX_CHUNK,
-          dask_address: str | None = None) -> None:
-    """Start the head start for this batch: on the worker pool (started now if need be), or with
-    ``dask_address`` on that Dask cluster."""
+          cluster=None) -> None:
+    """Start the head start for this batch: on the worker pool (started now if need be), or on
+    ``cluster`` (a :class:`flows.dask_cluster.BatchCluster`, perhaps still coming up)."""
     global _current
-    if dask_address is None and worker_pool.current() is None:
+    if cluster is None and worker_pool.current() is None:
         worker_pool.start(workers)
     options = options or AnalyzeOptions()
     settings_hash, _ = settings_fingerprint(options)
@@ -86,24 +86,24 @@ def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None,
     hs.thread = threading.Thread(
         target=_prepare, name="dialoog-head-start", daemon=True,
         args=(hs, Path(root), Path(out_dir), options, settings_hash, since, retry_failed, workers, max_chunk,
-              dask_address),
+              cluster),
     )
     _current = hs
     hs.thread.start()
 
 
 def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, settings_hash: str,
-             since: str | None, retry_failed: bool, workers: int, max_chunk: int, dask_address: str | None) -> None:
+             since: str | None, retry_failed: bool, workers: int, max_chunk: int, cluster) -> None:
     try:
         out = ensure_dir(out_dir)
         stale = remove_stale_parts(out)  # before any worker writes: it removes *.part files
         plan, chunks = plan_archive(root, out, _stored_states(out), settings_hash=settings_hash, since=since,
                                     retry_failed=retry_failed, workers=workers, max_chunk=max_chunk)
         first = chunks[: in_flight_window(workers)]
-        if dask_address is None:
+        if cluster is None:
             worker_pool.submit_early(first, str(out), options, settings_hash)
-        else:
-            _submit_to_dask(hs, dask_address, first, str(out), options, settings_hash)
+        else:  # planned while the cluster came up
+            _submit_to_dask(hs, cluster.address(), first, str(out), options, settings_hash)
         hs.plan, hs.chunks, hs.stale = plan, chunks, stale
     except Exception:  # noqa: BLE001 - an optimisation only: the flow does it again and reports errors
         log.debug("batch head start failed; the flow plans the batch itself", exc_info=True)

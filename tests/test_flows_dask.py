@@ -123,3 +123,24 @@ def test_chunks_wait_for_a_background_warm_up(tmp_path):
     dask_cluster._warming.release()
     chunk.join(30)
     assert [o.status for o in done] == ["done"]
+
+
+def test_an_unreachable_dask_address_is_a_clear_input_error():
+    from flows.dask_cluster import cluster_slots
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1") as err:
+        cluster_slots("tcp://127.0.0.1:1", timeout="1s")
+    assert "--dask-address" in err.value.hint
+
+
+def test_an_existing_cluster_keeps_all_its_workers_busy():
+    """--dask-address: the batch keeps as many chunks in flight as the cluster has worker threads."""
+    from distributed import LocalCluster
+
+    from flows.dask_cluster import BatchCluster
+
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
+        with BatchCluster(address=lc.scheduler_address) as cluster:
+            assert cluster.slots == 3
+            assert cluster.address() == lc.scheduler_address

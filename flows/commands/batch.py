@@ -10,6 +10,7 @@ done, 3 when some failed (the summary lists why).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import signal
 import sys
@@ -98,28 +99,19 @@ def run(args: argparse.Namespace) -> int:
     prepare_prefect()
     guard()  # first: a killed batch leaves no server or worker processes behind
     server = start_early()  # before importing Prefect: its start-up overlaps everything below
-    head_start = args.workers > 1 and not (args.dask_address or args.dask_local)
     try:
-        if head_start:
-            from flows import headstart
+        with contextlib.ExitStack() as stack:
+            cluster = _head_start(args, root, options, stack)
+            from flows.archive import run_archive
+            from flows.progress import batch_progress
 
-            # workers start, and the first chunks reach them, while Prefect imports and starts
-            headstart.begin(root, args.out, options, since=args.since, retry_failed=args.retry_failed,
-                            workers=args.workers)
-        from flows.archive import run_archive
-        from flows.progress import batch_progress
-
-        with batch_progress(enabled=not args.quiet):
-            summary = run_archive(
-                root, args.out, options, workers=args.workers, dask_address=args.dask_address,
-                dask_local=args.dask_local, since=args.since, retry_failed=args.retry_failed, server=server,
-            )
+            with batch_progress(enabled=not args.quiet):
+                summary = run_archive(
+                    root, args.out, options, workers=args.workers, dask_address=args.dask_address,
+                    dask_local=args.dask_local, since=args.since, retry_failed=args.retry_failed, server=server,
+                    cluster=cluster,
+                )
     finally:
-        if head_start:  # run_archive stops them too; not if it was never reached
-            from flows import headstart, pool
-
-            headstart.discard()
-            pool.stop()
         if server is not None:
             server.stop()
     if args.parquet is not None:
@@ -131,6 +123,33 @@ def run(args: argparse.Namespace) -> int:
         print(f"parquet: {target}/", file=sys.stderr)
     print_summary(summary, args.out, sys.stdout)
     return EXIT_OK if summary.ok else EXIT_PARTIAL
+
+
+def _head_start(args: argparse.Namespace, root: Path, options, stack: contextlib.ExitStack):
+    """Before Prefect is imported: start the workers (a process pool, or the Dask cluster in the
+    background) and hand them the first chunks while Prefect starts.  Returns the Dask cluster, if any."""
+    from flows import headstart
+
+    if args.dask_local or args.dask_address:
+        from pipeline.errors import require
+
+        require("distributed", "dask", "prefect-dask")
+        from flows.dask_cluster import BatchCluster
+        from flows.discover import DASK_MAX_CHUNK
+
+        cluster = stack.enter_context(BatchCluster(local=args.dask_local, address=args.dask_address))
+        stack.callback(headstart.discard)  # its client goes before the cluster does
+        headstart.begin(root, args.out, options, since=args.since, retry_failed=args.retry_failed,
+                        workers=cluster.slots, max_chunk=DASK_MAX_CHUNK, cluster=cluster)
+        return cluster
+    if args.workers > 1:
+        from flows import pool
+
+        stack.callback(pool.stop)  # run_archive stops them too; not if it was never reached
+        stack.callback(headstart.discard)
+        headstart.begin(root, args.out, options, since=args.since, retry_failed=args.retry_failed,
+                        workers=args.workers)
+    return None
 
 
 def print_summary(summary, out_dir, stream) -> None:
