@@ -137,7 +137,9 @@ def _register() -> None:
 @functools.lru_cache(maxsize=None)
 def get_nlp(lang: str):
     """The cached spaCy pipeline of ``lang`` (blank + sentencizer + rules)."""
-    import spacy
+    from pipeline.tagging.spacy_light import import_spacy
+
+    spacy = import_spacy()
 
     if lang not in LANGUAGES:
         raise ValueError(f"no tagger pipeline for language {lang!r}")
