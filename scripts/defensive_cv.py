@@ -38,7 +38,8 @@ SEED = 13
 
 #: Who wrote which sets (``data/eval/README.md``, the model card): the tagger developer wrote
 #: ``data/dev`` (defensive, defensive2–10, holdout); each blind evaluation set had its own author;
-#: ``defensive11``/``defensive12`` (with ``questions6``/``questions7``) come from two new authors.
+#: ``defensive11``/``defensive12`` (with ``questions6``/``questions7``) come from two new authors;
+#: ``data/eval/v5`` (blind in round 5, development data from v6 on) is a seventh author.
 AUTHORS = {
     "dev": ("data/dev", ("defensive", "defensive2", "defensive3", "defensive4", "defensive5", "defensive6",
                          "defensive7", "defensive8", "defensive9", "defensive10", "holdout_defensive"),
@@ -48,6 +49,7 @@ AUTHORS = {
     "v4": ("data/eval/v4", ("defensive",), ("questions",)),
     "a11": ("data/dev", ("defensive11",), ("questions6",)),
     "a12": ("data/dev", ("defensive12",), ("questions7",)),
+    "v5": ("data/eval/v5", ("defensive",), ("questions",)),
 }
 
 
