@@ -31,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from models.tagger_classifier import AveragedModel, defensive_input  # noqa: E402
 from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 
 log = logging.getLogger("defensive_cv")
@@ -99,6 +100,10 @@ class Variant:
     annomi: bool = True          # AnnoMI client turns as extra negatives
     ngram_max: int = 3           # word n-grams 1..ngram_max
     max_features: int = 40000    # of the word n-gram vocabulary
+    marks: bool = False          # v6: clause markers (after "but", after a negation, persons; models.tagger_classifier)
+    ensemble: str = ""           # v6: average LR with "cnb" (complement NB), "mnb" or "svm" (linear SVM)
+    ens_weight: float = 1.0      # weight of the second model in the average
+    nb_alpha: float = 0.3        # smoothing of the naive Bayes models
 
 
 VARIANTS = {
@@ -113,6 +118,13 @@ VARIANTS = {
     "rulefeat_soft": Variant(rule_features=True, override=False),
     "rulefeat_soft_nogate": Variant(rule_features=True, override=False, gate=False),
     "rulefeat_soft_chars": Variant(rule_features=True, override=False, chars=True),
+    # v6
+    "marks": Variant(lang_balance=True, asr_copies=True, marks=True),
+    "cnb": Variant(lang_balance=True, asr_copies=True, ensemble="cnb"),
+    "mnb": Variant(lang_balance=True, asr_copies=True, ensemble="mnb"),
+    "svm": Variant(lang_balance=True, asr_copies=True, ensemble="svm"),
+    "marks_svm": Variant(lang_balance=True, asr_copies=True, marks=True, ensemble="svm"),
+    "marks_cnb": Variant(lang_balance=True, asr_copies=True, marks=True, ensemble="cnb"),
 }
 #: The variant ``scripts/train_taggers.py`` ships.
 SHIPPED = "balance_asr"
@@ -195,18 +207,34 @@ def fit_model(data: Data, train_authors, var: Variant):
     # the vocabulary (min_df, max_features) comes from the original rows only: an ASR copy
     # would otherwise let every n-gram of a single row pass min_df = 2
     n_orig = len(texts) // 2 if var.asr_copies else len(texts)
+    texts = [defensive_input(t, var.marks) for t in texts]
     X = v.fit(texts[:n_orig]).transform(texts)
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(f, lg, len(t.split()))
                                                     for f, lg, t in zip(facts, langs, texts)]))]).tocsr()
     model = LogisticRegression(C=var.C, max_iter=3000, class_weight=cw).fit(X, y, sample_weight=w)
+    if var.ensemble:
+        model = AveragedModel([model, _second_model(var, cw).fit(X, y, sample_weight=w)], [1.0, var.ens_weight])
     return v, model
+
+
+def _second_model(var: Variant, cw):
+    from sklearn.naive_bayes import ComplementNB, MultinomialNB
+    from sklearn.svm import LinearSVC
+
+    if var.ensemble == "cnb":
+        return ComplementNB(alpha=var.nb_alpha)
+    if var.ensemble == "mnb":
+        return MultinomialNB(alpha=var.nb_alpha)
+    if var.ensemble == "svm":
+        return LinearSVC(C=0.3, class_weight=cw)
+    raise ValueError(f"unknown ensemble {var.ensemble!r}")
 
 
 def predict(data: Data, idx, v, model, var: Variant) -> np.ndarray:
     import scipy.sparse as sp
 
-    X = v.transform(list(data.sets.text.iloc[idx]))
+    X = v.transform([defensive_input(t, var.marks) for t in data.sets.text.iloc[idx]])
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(data.facts[i], data.lang[i],
                                                                        len(data.sets.text.iloc[i].split()))
