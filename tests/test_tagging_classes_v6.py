@@ -116,3 +116,46 @@ def test_dutch_question_detection_v6(text, is_question):
 def test_english_musing_is_no_question(text, is_question):
     (t,) = tag_items([TagInput(text, "en", "buyer")])
     assert (t.question is not None) is is_question
+
+
+@pytest.mark.parametrize(("text", "is_question", "label"), [
+    # Dutch: requests, "hoelang", an inverted "hoe werkt dat" inside an ASR turn, "… of nog niet"
+    ("Neem ons eens mee in de planning van de oogstploegen.", True, "open"),
+    ("hoelang zitten de monteurs al in dat hotel", True, "closed"),
+    ("en dat uitzendbureau in Breda hoe werkt dat precies met de lonen", True, "open"),
+    ("is de kantine al aangepast of nog niet", True, "closed"),
+    # hard negatives: rhetorical questions and asides, wh-clauses as subject, "hoe meer …, hoe …"
+    ("Tja, wat moet ik zeggen, het seizoen was kort.", False, None),
+    ("Wie had dat nou gedacht van die kleine kwekerij.", False, None),
+    ("wie wil er nou geen goede huisvesting", False, None),
+    ("Hoe langer de ploegen blijven, hoe beter ze het werk kennen.", False, None),
+    ("waar die container precies staat weet ik niet", False, None),
+    ("Hoelang de contracten lopen, verschilt per bureau.", False, None),
+    ("Waarom de chauffeurs vertrekken, daar zoeken we zelf ook naar.", False, None),
+    ("welke leverancier we ook nemen de audit blijft nodig", False, None),
+])
+def test_dutch_question_classes_v6(text, is_question, label):
+    (t,) = tag_items([TagInput(text, "nl", "buyer")])
+    assert (t.question is not None) is is_question
+    if label:
+        assert t.question.label == label
+
+
+@pytest.mark.parametrize(("text", "is_question"), [
+    # English: a wish to hear with an adverb, "maybe you can tell us", a trailing "no"
+    ("we'd really like to hear how the night shift is organised", True),
+    ("Maybe you can tell us how the recruitment fees are handled", True),
+    ("you pay the drivers per trip no", True),
+    # hard negatives: rhetorical questions and asides
+    ("Who would have thought the mill would reopen so soon.", False),
+    ("What else can I say, the harvest was poor.", False),
+    ("Which reminds me, the auditor's report came in.", False),
+    ("who doesn't want safer boats everyone does", False),
+    ("What struck me was how young the pickers were.", False),
+    ("Who signs the contract matters less to me than what is in it.", False),
+    ("Any questions, just drop them in the chat.", False),
+    ("they pay the drivers per trip no", False),
+])
+def test_english_question_classes_v6(text, is_question):
+    (t,) = tag_items([TagInput(text, "en", "buyer")])
+    assert (t.question is not None) is is_question
