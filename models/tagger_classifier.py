@@ -115,8 +115,9 @@ def defensive_input(text: str, marks: bool = False) -> str:
 
 
 class AveragedModel:
-    """The mean of several fitted probabilistic classifiers on the same features (v6 ensembles);
-    ``scores`` maps a model without ``predict_proba`` through a logistic of its decision value."""
+    """The weighted mean of several fitted classifiers' probabilities on the same features (the
+    v6 defensive model: logistic regression + complement naive Bayes); a model without
+    ``predict_proba`` (a linear SVM) counts with a logistic of its decision value."""
 
     def __init__(self, models: Sequence, weights: Sequence[float] | None = None) -> None:
         self.models = list(models)
