@@ -95,8 +95,8 @@ def annomi_negatives(annomi):
 def train_defensive(annomi):
     """The defensive model (v5; v6: averaged with a complement naive Bayes): trained on every
     author's defensive sets (``AUTHORS`` in ``scripts/defensive_cv.py``: the dev sets, the former
-    evaluation sets v2–v5, and newer authors' sets), AnnoMI client turns and question-set statements as extra negatives;
-    the variant ``SHIPPED`` (chosen there by nested leave-one-author-out CV).  The two
+    evaluation sets v2–v5, and newer authors' sets), AnnoMI client turns and question-set
+    statements as extra negatives; the variant ``SHIPPED`` (chosen there by nested leave-one-author-out CV).  The two
     thresholds per language are chosen on leave-one-author-out predictions of all authors
     (rules + gate + model); the reported figures are the nested leave-one-author-out ones
     (thresholds chosen without the held-out author)."""
