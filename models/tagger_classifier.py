@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
 QUESTION_MODEL = "annomi-questions-lr@3"
 REFLECTION_MODEL = "annomi-reflections-lr@3"
-DEFENSIVE_MODEL = "dialoog-defensive-lr@5"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@6"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")
@@ -70,6 +70,72 @@ def question_input(text: str, hint: str = "") -> str:
 def reflection_input(text: str, hint: str = "") -> str:
     """Model input for reflections: the marked turn plus the rules' tokens."""
     return f"{mark_sentences(text)} {hint}".strip()
+
+
+#: Clause and stance markers for the defensive model (v6): the words of a clause after
+#: "but" / "maar", the word after a negation, and who the turn is about.
+_BUT = frozenset("but however though although yet maar echter alleen toch".split())
+_NEG = frozenset("not no never nothing nobody none n't niet geen nooit niks niets niemand".split())
+_PRON = {"we": "we", "our": "we", "us": "we", "ours": "we", "wij": "we", "ons": "we", "onze": "we",
+         "you": "you", "your": "you", "jullie": "you", "u": "you", "uw": "you", "je": "you", "jouw": "you",
+         "they": "they", "them": "they", "their": "they", "zij": "they", "ze": "they", "hun": "they",
+         "i": "i", "my": "i", "me": "i", "ik": "i", "mijn": "i"}
+_TOK = re.compile(r"[\w']+|[.?!;:,]")
+
+
+def defensive_marks(text: str) -> str:
+    """Marker tokens for the defensive model: ``__B_<w>`` for the words of a clause after
+    "but"/"maar" (up to the next sentence end), ``__N_<w>`` for the word after a negation,
+    ``__P_<we|you|they|i>`` for each person referred to, ``__Q`` for a question mark."""
+    toks = [t.lower() for t in _TOK.findall(text.replace("n't", " n't"))]
+    out: list[str] = []
+    in_but = False
+    for i, t in enumerate(toks):
+        if t in ".?!;":
+            in_but = False
+            continue
+        if t in _BUT:
+            in_but = True
+            continue
+        if in_but and t != ",":
+            out.append(f"__B_{t}")
+        if t in _NEG and i + 1 < len(toks) and toks[i + 1] not in ".?!;:,":
+            out.append(f"__N_{toks[i + 1]}")
+        if t in _PRON:
+            out.append(f"__P_{_PRON[t]}")
+    if "?" in toks:
+        out.append("__Q")
+    return " ".join(dict.fromkeys(out))
+
+
+def defensive_input(text: str, marks: bool = False) -> str:
+    """The defensive model's input: the turn, with :func:`defensive_marks` appended when
+    the artifact was trained so."""
+    return f"{text} {defensive_marks(text)}".strip() if marks else text
+
+
+class AveragedModel:
+    """The weighted mean of several fitted classifiers' probabilities on the same features (the
+    v6 defensive model: logistic regression + complement naive Bayes); a model without
+    ``predict_proba`` (a linear SVM) counts with a logistic of its decision value."""
+
+    def __init__(self, models: Sequence, weights: Sequence[float] | None = None) -> None:
+        self.models = list(models)
+        self.weights = list(weights) if weights is not None else [1.0] * len(self.models)
+        self.classes_ = self.models[0].classes_
+
+    def predict_proba(self, X):
+        import numpy as np
+
+        total = None
+        for m, w in zip(self.models, self.weights):
+            if hasattr(m, "predict_proba"):
+                p = m.predict_proba(X)
+            else:
+                z = 1.0 / (1.0 + np.exp(-2.0 * m.decision_function(X)))
+                p = np.column_stack([1 - z, z])
+            total = w * p if total is None else total + w * p
+        return total / sum(self.weights)
 
 
 class TaggerClassifier(Protocol):
@@ -139,7 +205,8 @@ class SklearnTaggerClassifier:
         if not texts or "defensive" not in self._b:
             return []
         vec, model = self._b["defensive"]
-        return self._proba(vec, model, vec.transform(list(texts)), True)
+        marks = bool(self._b.get("defensive_marks", False))
+        return self._proba(vec, model, vec.transform([defensive_input(t, marks) for t in texts]), True)
 
     def defensive_category(self, texts: Sequence[str]) -> list[str]:
         """The most likely defensive category per (defensive) text."""

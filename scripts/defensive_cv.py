@@ -31,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from models.tagger_classifier import AveragedModel, defensive_input  # noqa: E402
 from pipeline.tagging.tagger import TagInput, parse_all  # noqa: E402
 
 log = logging.getLogger("defensive_cv")
@@ -38,7 +39,10 @@ SEED = 13
 
 #: Who wrote which sets (``data/eval/README.md``, the model card): the tagger developer wrote
 #: ``data/dev`` (defensive, defensive2–10, holdout); each blind evaluation set had its own author;
-#: ``defensive11``/``defensive12`` (with ``questions6``/``questions7``) come from two new authors.
+#: ``defensive11``/``defensive12`` (with ``questions6``/``questions7``) come from two new authors;
+#: ``data/eval/v5`` (blind in round 5, development data from v6 on) is a seventh author;
+#: ``defensive13``/``defensive14`` (with ``questions8``/``questions9``) come from two more new
+#: authors (trainC, trainD), first scored once with the v6 rules before training on them.
 AUTHORS = {
     "dev": ("data/dev", ("defensive", "defensive2", "defensive3", "defensive4", "defensive5", "defensive6",
                          "defensive7", "defensive8", "defensive9", "defensive10", "holdout_defensive"),
@@ -48,6 +52,9 @@ AUTHORS = {
     "v4": ("data/eval/v4", ("defensive",), ("questions",)),
     "a11": ("data/dev", ("defensive11",), ("questions6",)),
     "a12": ("data/dev", ("defensive12",), ("questions7",)),
+    "v5": ("data/eval/v5", ("defensive",), ("questions",)),
+    "a13": ("data/dev", ("defensive13",), ("questions8",)),
+    "a14": ("data/dev", ("defensive14",), ("questions9",)),
 }
 
 
@@ -97,6 +104,10 @@ class Variant:
     annomi: bool = True          # AnnoMI client turns as extra negatives
     ngram_max: int = 3           # word n-grams 1..ngram_max
     max_features: int = 40000    # of the word n-gram vocabulary
+    marks: bool = False          # v6: clause markers (after "but", after a negation, persons; models.tagger_classifier)
+    ensemble: str = ""           # v6: average LR with "cnb" (complement NB), "mnb" or "svm" (linear SVM)
+    ens_weight: float = 1.0      # weight of the second model in the average
+    nb_alpha: float = 0.3        # smoothing of the naive Bayes models
 
 
 VARIANTS = {
@@ -111,9 +122,17 @@ VARIANTS = {
     "rulefeat_soft": Variant(rule_features=True, override=False),
     "rulefeat_soft_nogate": Variant(rule_features=True, override=False, gate=False),
     "rulefeat_soft_chars": Variant(rule_features=True, override=False, chars=True),
+    # v6
+    "marks": Variant(lang_balance=True, asr_copies=True, marks=True),
+    "cnb": Variant(lang_balance=True, asr_copies=True, ensemble="cnb"),
+    "mnb": Variant(lang_balance=True, asr_copies=True, ensemble="mnb"),
+    "svm": Variant(lang_balance=True, asr_copies=True, ensemble="svm"),
+    "marks_svm": Variant(lang_balance=True, asr_copies=True, marks=True, ensemble="svm"),
+    "marks_cnb": Variant(lang_balance=True, asr_copies=True, marks=True, ensemble="cnb"),
+    "v6": Variant(lang_balance=True, asr_copies=True, ensemble="cnb", nb_alpha=0.1),
 }
 #: The variant ``scripts/train_taggers.py`` ships.
-SHIPPED = "balance_asr"
+SHIPPED = "v6"
 
 
 #: Rule verdicts the ``rule_features`` variants give the model, one block per language.
@@ -193,18 +212,34 @@ def fit_model(data: Data, train_authors, var: Variant):
     # the vocabulary (min_df, max_features) comes from the original rows only: an ASR copy
     # would otherwise let every n-gram of a single row pass min_df = 2
     n_orig = len(texts) // 2 if var.asr_copies else len(texts)
+    texts = [defensive_input(t, var.marks) for t in texts]
     X = v.fit(texts[:n_orig]).transform(texts)
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(f, lg, len(t.split()))
                                                     for f, lg, t in zip(facts, langs, texts)]))]).tocsr()
     model = LogisticRegression(C=var.C, max_iter=3000, class_weight=cw).fit(X, y, sample_weight=w)
+    if var.ensemble:
+        model = AveragedModel([model, _second_model(var, cw).fit(X, y, sample_weight=w)], [1.0, var.ens_weight])
     return v, model
+
+
+def _second_model(var: Variant, cw):
+    from sklearn.naive_bayes import ComplementNB, MultinomialNB
+    from sklearn.svm import LinearSVC
+
+    if var.ensemble == "cnb":
+        return ComplementNB(alpha=var.nb_alpha)
+    if var.ensemble == "mnb":
+        return MultinomialNB(alpha=var.nb_alpha)
+    if var.ensemble == "svm":
+        return LinearSVC(C=0.3, class_weight=cw)
+    raise ValueError(f"unknown ensemble {var.ensemble!r}")
 
 
 def predict(data: Data, idx, v, model, var: Variant) -> np.ndarray:
     import scipy.sparse as sp
 
-    X = v.transform(list(data.sets.text.iloc[idx]))
+    X = v.transform([defensive_input(t, var.marks) for t in data.sets.text.iloc[idx]])
     if var.rule_features:
         X = sp.hstack([X, sp.csr_matrix(np.array([defensive_features(data.facts[i], data.lang[i],
                                                                        len(data.sets.text.iloc[i].split()))

@@ -107,6 +107,10 @@ def eval_set(path: Path, options: TagOptions) -> dict:
         pred_q = [t.question is not None for t in tags]
         out["question_detection_accuracy"] = round(sum(a == b for a, b in zip(truth_q, pred_q)) / max(1, len(df)), 4)
         out["question_detection_accuracy_ci95"] = bootstrap_ci(_acc, truth_q, pred_q)
+        out["question_detection_errors"] = [
+            {"id": df.id.iloc[i], "gold": "question" if truth_q[i] else "statement",
+             "pred": "question" if pred_q[i] else "statement", "text": df.text.iloc[i]}
+            for i in range(len(df)) if truth_q[i] != pred_q[i]]
         idx = [i for i, v in enumerate(df.question) if v.strip() in ("open", "closed")]
         gold = [df.question.iloc[i].strip() for i in idx]
         pred = [tags[i].question.label if tags[i].question else "none" for i in idx]

@@ -93,10 +93,10 @@ def annomi_negatives(annomi):
 
 
 def train_defensive(annomi):
-    """The defensive model (v5): trained on every author's defensive sets (``AUTHORS`` in
-    ``scripts/defensive_cv.py``: the dev sets, the former evaluation sets v2, v3 and v4, and
-    newer authors' sets), AnnoMI client turns and question-set statements as extra negatives;
-    the variant ``SHIPPED`` (chosen there by nested leave-one-author-out CV).  The two
+    """The defensive model (v5; v6: averaged with a complement naive Bayes): trained on every
+    author's defensive sets (``AUTHORS`` in ``scripts/defensive_cv.py``: the dev sets, the former
+    evaluation sets v2–v5, and newer authors' sets), AnnoMI client turns and question-set
+    statements as extra negatives; the variant ``SHIPPED`` (chosen there by nested leave-one-author-out CV).  The two
     thresholds per language are chosen on leave-one-author-out predictions of all authors
     (rules + gate + model); the reported figures are the nested leave-one-author-out ones
     (thresholds chosen without the held-out author)."""
@@ -138,6 +138,7 @@ def train_defensive(annomi):
     cv = vectorizer()
     cm = lr(1.0).fit(cv.fit_transform(texts), cats)
     return out, {"defensive": (v, m), "defensive_category": (cv, cm),
+                 "defensive_marks": bool(var.marks),
                  "defensive_threshold": float(np.mean([t[0] for t in th.values()])),
                  "defensive_thresholds": {lg: t[0] for lg, t in th.items()},
                  "defensive_thresholds_without_evidence": {lg: t[1] for lg, t in th.items()}}
