@@ -349,18 +349,12 @@ def run_archive(
     n = dask_local or workers
     try:
         with contextlib.ExitStack() as stack:
-            if cluster is not None or dask_local or dask_address:
-                if cluster is None:  # started now, so that it comes up while Prefect's server does
-                    from pipeline.errors import require
-
-                    require("distributed", "dask", "prefect-dask")
-                    from flows.dask_cluster import BatchCluster
-
-                    cluster = stack.enter_context(BatchCluster(local=dask_local, address=dask_address))
+            if cluster is None and (dask_local or dask_address):  # unless the caller began it
+                cluster = headstart.begin_on_dask(stack, root, out_dir, options, since=since,
+                                                  retry_failed=retry_failed, dask_local=dask_local,
+                                                  dask_address=dask_address)
+            if cluster is not None:
                 n = cluster.slots
-                headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=n,
-                                max_chunk=DASK_MAX_CHUNK, cluster=cluster)  # unless the caller began it
-                stack.callback(headstart.discard)  # its client goes before the cluster does
                 dask_address = cluster.address()
             elif workers > 1:  # unless the CLI began it already, before importing Prefect
                 headstart.begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=workers)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from flows import pool as worker_pool
 from flows.discover import (
+    DASK_MAX_CHUNK,
     MAX_CHUNK,
     MeetingItem,
     Plan,
@@ -90,6 +91,24 @@ def begin(root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None,
     )
     _current = hs
     hs.thread.start()
+
+
+def begin_on_dask(stack, root: str | Path, out_dir: str | Path, options: AnalyzeOptions | None, *,
+                  since: str | None = None, retry_failed: bool = False, dask_local: int | None = None,
+                  dask_address: str | None = None):
+    """Bring up the batch's Dask cluster in the background (``dask_local`` processes, or the one at
+    ``dask_address``) and begin the head start on it; ``stack`` (an ExitStack) drops the head
+    start, then closes the cluster.  Returns the :class:`flows.dask_cluster.BatchCluster`."""
+    from pipeline.errors import require
+
+    require("distributed", "dask", "prefect-dask")
+    from flows.dask_cluster import BatchCluster
+
+    cluster = stack.enter_context(BatchCluster(local=dask_local, address=dask_address))
+    stack.callback(discard)  # its client goes before the cluster does
+    begin(root, out_dir, options, since=since, retry_failed=retry_failed, workers=cluster.slots,
+          max_chunk=DASK_MAX_CHUNK, cluster=cluster)
+    return cluster
 
 
 def _prepare(hs: HeadStart, root: Path, out_dir: Path, options: AnalyzeOptions, settings_hash: str,

@@ -131,17 +131,9 @@ def _head_start(args: argparse.Namespace, root: Path, options, stack: contextlib
     from flows import headstart
 
     if args.dask_local or args.dask_address:
-        from pipeline.errors import require
-
-        require("distributed", "dask", "prefect-dask")
-        from flows.dask_cluster import BatchCluster
-        from flows.discover import DASK_MAX_CHUNK
-
-        cluster = stack.enter_context(BatchCluster(local=args.dask_local, address=args.dask_address))
-        stack.callback(headstart.discard)  # its client goes before the cluster does
-        headstart.begin(root, args.out, options, since=args.since, retry_failed=args.retry_failed,
-                        workers=cluster.slots, max_chunk=DASK_MAX_CHUNK, cluster=cluster)
-        return cluster
+        return headstart.begin_on_dask(stack, root, args.out, options, since=args.since,
+                                       retry_failed=args.retry_failed, dask_local=args.dask_local,
+                                       dask_address=args.dask_address)
     if args.workers > 1:
         from flows import pool
 
