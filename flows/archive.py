@@ -36,6 +36,7 @@ from flows.discover import (  # noqa: E402
 from flows.server import EarlyServer, start_early  # noqa: E402
 from flows.work import Outcome, process_chunk  # noqa: E402
 from pipeline import __version__  # noqa: E402
+from pipeline.errors import unmasked_termination  # noqa: E402
 from pipeline.fileio import ensure_dir, remove_stale_parts  # noqa: E402
 from pipeline.options import AnalyzeOptions  # noqa: E402
 from pipeline.store import ResultsStore  # noqa: E402
@@ -143,47 +144,51 @@ def analyze_archive(
     max_chunk: int = MAX_CHUNK,
 ) -> BatchSummary:
     """Analyse every meeting under ``root`` into ``out_dir`` (reports + ``dialoog.duckdb``)."""
-    t0 = time.perf_counter()
-    options = options_from(options)
-    out = ensure_dir(out_dir)
-    settings_hash, settings_json = settings_fingerprint(options)
-    # What the head start already did (discovery, planning, the first chunks on the workers), if any.
-    head = headstart.take(root, out, settings_hash, since=since, retry_failed=retry_failed, workers=workers,
-                          max_chunk=max_chunk)
-    stale = head.stale if head else remove_stale_parts(out)
-    if stale:
-        log.info("removed %d half-written file(s) left by an interrupted run", stale)
-    run_id = _run_id()
-    summary = BatchSummary(run_id=run_id)
-    with ResultsStore(out) as store, _worker_pool(workers):
-        if head is not None:
-            plan, chunks = head.plan, head.chunks
-        else:
-            plan, chunks = plan_archive(root, out, store.states(), settings_hash=settings_hash, since=since,
-                                        retry_failed=retry_failed, workers=workers, max_chunk=max_chunk)
-        summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
-        summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
-        summary.held_back = [(i.source, reason) for i, reason in plan.held_back]
-        store.start_run(run_id, dialoog_version=__version__, settings_hash=settings_hash,
-                        settings_json=settings_json, root=str(root))
-        _notify("total", summary.total)
-        _notify("advance", len(plan.skipped) + len(plan.held_back))
-        for item, reason in plan.rejected:
-            _record(store, [Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
-                                    reason=reason)], summary, settings_hash=settings_hash, run_id=run_id)
-            _notify("advance", 1)
-        try:
-            _run_chunks(chunks, in_flight_window(workers), store, summary, out=out,
-                        options=options, run_id=run_id, settings_hash=settings_hash, head=head)
-        except BaseException:  # SIGTERM (Prefect's TerminationSignal), Ctrl-C: stop the workers now
-            from flows import pool as worker_pool
+    # A SIGTERM that lands inside an import (duckdb's, say) surfaces as an ImportError:
+    # let it through as the signal, so the batch stops cleanly (exit 143) instead of failing.
+    with unmasked_termination():
+        t0 = time.perf_counter()
+        options = options_from(options)
+        out = ensure_dir(out_dir)
+        settings_hash, settings_json = settings_fingerprint(options)
+        # What the head start already did (discovery, planning, the first chunks on the workers), if any.
+        head = headstart.take(root, out, settings_hash, since=since, retry_failed=retry_failed, workers=workers,
+                              max_chunk=max_chunk)
+        stale = head.stale if head else remove_stale_parts(out)
+        if stale:
+            log.info("removed %d half-written file(s) left by an interrupted run", stale)
+        run_id = _run_id()
+        summary = BatchSummary(run_id=run_id)
+        with ResultsStore(out) as store, _worker_pool(workers):
+            if head is not None:
+                plan, chunks = head.plan, head.chunks
+            else:
+                plan, chunks = plan_archive(root, out, store.states(), settings_hash=settings_hash, since=since,
+                                            retry_failed=retry_failed, workers=workers, max_chunk=max_chunk)
+            summary.total = len(plan.todo) + len(plan.skipped) + len(plan.held_back) + len(plan.rejected)
+            summary.skipped = [i.meeting_id or i.source for i in plan.skipped]
+            summary.held_back = [(i.source, reason) for i, reason in plan.held_back]
+            store.start_run(run_id, dialoog_version=__version__, settings_hash=settings_hash,
+                            settings_json=settings_json, root=str(root))
+            _notify("total", summary.total)
+            _notify("advance", len(plan.skipped) + len(plan.held_back))
+            for item, reason in plan.rejected:
+                rejected = Outcome(item.source, item.meeting_id, item.input_hash, "failed", error_type="InputError",
+                                   reason=reason)
+                _record(store, [rejected], summary, settings_hash=settings_hash, run_id=run_id)
+                _notify("advance", 1)
+            try:
+                _run_chunks(chunks, in_flight_window(workers), store, summary, out=out,
+                            options=options, run_id=run_id, settings_hash=settings_hash, head=head)
+            except BaseException:  # SIGTERM (Prefect's TerminationSignal), Ctrl-C: stop the workers now
+                from flows import pool as worker_pool
 
-            worker_pool.abort()
-            raise
-        summary.seconds = time.perf_counter() - t0
-        store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
-                         failed=len(summary.failed) + len(summary.held_back))
-    return summary
+                worker_pool.abort()
+                raise
+            summary.seconds = time.perf_counter() - t0
+            store.finish_run(run_id, done=len(summary.done), skipped=len(summary.skipped),
+                             failed=len(summary.failed) + len(summary.held_back))
+        return summary
 
 
 def _run_chunks(chunks: list[list[MeetingItem]], window: int, store: ResultsStore, summary: BatchSummary,

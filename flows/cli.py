@@ -15,7 +15,7 @@ import logging
 import sys
 
 from pipeline import __version__
-from pipeline.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, DialoogError, Terminated
+from pipeline.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, DialoogError, termination_in
 
 log = logging.getLogger("dialoog")
 
@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dialoog: interrupted; {_KEPT}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BaseException as exc:
-        # SIGTERM: ours (Terminated), or Prefect's TerminationSignal during a flow run.
-        if not isinstance(exc, Terminated) and type(exc).__name__ != "TerminationSignal":
+        # SIGTERM: ours (Terminated), or Prefect's TerminationSignal during a flow run (perhaps
+        # behind the error of an import it interrupted).
+        if termination_in(exc) is None:
             raise
         print(f"dialoog: stopped (SIGTERM); {_KEPT}", file=sys.stderr)
         return EXIT_TERMINATED

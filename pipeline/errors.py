@@ -7,6 +7,8 @@ file and says how to fix it.  Anything else that escapes is an internal error.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 #: Exit statuses of the ``dialoog`` command.
@@ -29,6 +31,31 @@ class Terminated(BaseException):
 def raise_terminated(signum=None, frame=None) -> None:
     """A SIGTERM handler: turn the signal into :class:`Terminated` (clean-up still runs)."""
     raise Terminated()
+
+
+def termination_in(exc: BaseException | None) -> BaseException | None:
+    """The SIGTERM behind ``exc`` (ours, :class:`Terminated`, or Prefect's ``TerminationSignal``),
+    if any: a signal that arrives while a C extension is being imported surfaces as that
+    import's error (``ImportError`` … caused by the signal)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, Terminated) or type(exc).__name__ == "TerminationSignal":
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+@contextlib.contextmanager
+def unmasked_termination() -> Iterator[None]:
+    """Let a SIGTERM that another exception masks (see :func:`termination_in`) through as itself."""
+    try:
+        yield
+    except BaseException as exc:
+        signal_exc = termination_in(exc)
+        if signal_exc is None or signal_exc is exc:
+            raise
+        raise signal_exc from None
 
 
 class DialoogError(Exception):

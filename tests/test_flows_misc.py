@@ -232,3 +232,42 @@ def test_pool_worker_exits_when_its_batch_is_killed():
     finally:
         batch.kill()
         batch.stdout.close()
+
+
+def test_a_sigterm_masked_by_an_interrupted_import_still_stops_cleanly():
+    """SIGTERM during a C extension's import surfaces as that ImportError (seen with duckdb in a
+    fresh clone): the flow lets the signal through and the CLI maps it to exit 143."""
+    from pipeline.errors import Terminated, termination_in, unmasked_termination
+
+    def interrupted_import():
+        try:
+            raise Terminated()
+        except Terminated as sig:
+            raise ImportError("Encountered an error while initializing the extension.") from sig
+
+    with pytest.raises(Terminated):
+        with unmasked_termination():
+            interrupted_import()
+    with pytest.raises(ValueError):  # anything else passes unchanged
+        with unmasked_termination():
+            raise ValueError("a bug")
+    assert termination_in(ImportError("plain")) is None
+
+
+def test_cli_exits_143_when_a_sigterm_hides_behind_another_error(monkeypatch, capsys):
+    from flows import cli
+    from pipeline.errors import EXIT_TERMINATED, Terminated
+
+    def run(_args):
+        try:
+            raise Terminated()
+        except Terminated as sig:
+            raise ImportError("initializing the extension") from sig
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    args = parser.parse_args(["batch", "data/sample", "--out", "x"])
+    monkeypatch.setattr(args, "func", run, raising=False)
+    monkeypatch.setattr(parser, "parse_args", lambda argv=None: args)
+    assert cli.main([]) == EXIT_TERMINATED
+    assert "stopped (SIGTERM)" in capsys.readouterr().err
