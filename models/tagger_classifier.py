@@ -2,8 +2,9 @@
 
 Trained by ``scripts/train_taggers.py`` on AnnoMI (see
 ``models/taggers/MODEL_CARD.md``): TF-IDF word and character n-grams plus a few
-context features, logistic regression.  The artifact is one joblib file;
-scikit-learn is imported when it is loaded.  The feature functions here are the
+context features, logistic regression (the defensive model averaged with a
+complement naive Bayes).  The artifact is one ``.npz`` of plain arrays, read by
+:mod:`models.linear_text` without scikit-learn.  The feature functions here are the
 single definition both training and inference use.
 """
 
@@ -20,7 +21,7 @@ from pipeline.errors import ModelNotAvailableError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.joblib"
+DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.npz"
 QUESTION_MODEL = "annomi-questions-lr@3"
 REFLECTION_MODEL = "annomi-reflections-lr@3"
 DEFENSIVE_MODEL = "dialoog-defensive-lr@6"
@@ -158,8 +159,8 @@ class TaggerClassifier(Protocol):
     def reflection_threshold(self) -> float: ...
 
 
-class SklearnTaggerClassifier:
-    """The joblib artifact: three scikit-learn (vectorizer, model) pairs."""
+class LinearTaggerClassifier:
+    """The exported artifact (:mod:`models.linear_text`): TF-IDF + linear models, numpy only."""
 
     def __init__(self, bundle: dict) -> None:
         self._b = bundle
@@ -170,28 +171,17 @@ class SklearnTaggerClassifier:
             k: float(v) for k, v in (bundle.get("defensive_thresholds_without_evidence") or {}).items()}
         self.meta = bundle.get("meta", {})
 
-    @staticmethod
-    def _proba(vec, model, X, positive: str) -> list[float]:
-        idx = list(model.classes_).index(positive)
-        return [float(p[idx]) for p in model.predict_proba(X)]
-
     def open_proba(self, texts: Sequence[str], hints: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        vec, model = self._b["question"]
-        X = vec.transform([question_input(t, h) for t, h in zip(texts, hints)])
-        return self._proba(vec, model, X, "open")
+        return self._b["question"].proba_of("open", [question_input(t, h) for t, h in zip(texts, hints)])
 
     def reflection_proba(self, texts: Sequence[str], prev: Sequence[str], hints: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        import numpy as np
-        import scipy.sparse as sp
-
-        vec, model = self._b["reflection"]
-        X = sp.hstack([vec.transform([reflection_input(t, h) for t, h in zip(texts, hints)]),
-                       sp.csr_matrix(np.array([context_features(t, p) for t, p in zip(texts, prev)]))]).tocsr()
-        return self._proba(vec, model, X, True)
+        return self._b["reflection"].proba_of(
+            True, [reflection_input(t, h) for t, h in zip(texts, hints)],
+            [context_features(t, p) for t, p in zip(texts, prev)])
 
     def defensive_threshold_for(self, language: str, evidence: bool = True) -> float:
         """The defensive model's threshold for ``language`` (per language where trained so);
@@ -204,26 +194,23 @@ class SklearnTaggerClassifier:
         """P(defensive) per text; empty when the artifact has no defensive model."""
         if not texts or "defensive" not in self._b:
             return []
-        vec, model = self._b["defensive"]
         marks = bool(self._b.get("defensive_marks", False))
-        return self._proba(vec, model, vec.transform([defensive_input(t, marks) for t in texts]), True)
+        return self._b["defensive"].proba_of(True, [defensive_input(t, marks) for t in texts])
 
     def defensive_category(self, texts: Sequence[str]) -> list[str]:
         """The most likely defensive category per (defensive) text."""
         if not texts or "defensive_category" not in self._b:
             return []
-        cvec, cmodel = self._b["defensive_category"]
-        return [str(c) for c in cmodel.predict(cvec.transform(list(texts)))]
+        return [str(c) for c in self._b["defensive_category"].predict(list(texts))]
 
     def complex_proba(self, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        vec, model = self._b["reflection_kind"]
-        return self._proba(vec, model, vec.transform([mark_sentences(t) for t in texts]), "complex")
+        return self._b["reflection_kind"].proba_of("complex", [mark_sentences(t) for t in texts])
 
 
 @functools.lru_cache(maxsize=4)
-def load_tagger_classifier(path: str | None = None) -> SklearnTaggerClassifier:
+def load_tagger_classifier(path: str | None = None) -> LinearTaggerClassifier:
     """Load (once) the trained artifact; :class:`ModelNotAvailableError` if it is missing."""
     p = Path(path) if path else DEFAULT_PATH
     if not p.is_file():
@@ -231,7 +218,11 @@ def load_tagger_classifier(path: str | None = None) -> SklearnTaggerClassifier:
             f"tagger model {p} not found — run: python scripts/train_taggers.py "
             "(needs ../shared/data/annomi/annomi_train.csv), or use the rules only"
         )
-    import joblib
+    from models.linear_text import load_bundle
 
     log.debug("loading tagger classifier %s", p)
-    return SklearnTaggerClassifier(joblib.load(p))
+    try:
+        return LinearTaggerClassifier(load_bundle(p))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelNotAvailableError(
+            f"tagger model {p} cannot be read ({exc}) — retrain it: python scripts/train_taggers.py") from exc

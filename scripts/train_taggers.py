@@ -1,7 +1,7 @@
 """Train the small tagger classifiers on AnnoMI and write the artifact + scores.
 
     nice python scripts/train_taggers.py [--data ../shared/data/annomi/annomi_train.csv]
-                                         [--out models/taggers/annomi_taggers.joblib]
+                                         [--out models/taggers/annomi_taggers.npz]
 
 Reproducible: a fixed group split by transcript (seed 13, 20 % of transcripts
 held out).  The shipped model is trained on the training transcripts only, so
@@ -147,10 +147,9 @@ def train_defensive(annomi):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=default_data())
-    ap.add_argument("--out", type=Path, default=ROOT / "models" / "taggers" / "annomi_taggers.joblib")
+    ap.add_argument("--out", type=Path, default=ROOT / "models" / "taggers" / "annomi_taggers.npz")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    import joblib
     import sklearn
     from sklearn.metrics import f1_score, precision_recall_fscore_support
 
@@ -209,10 +208,9 @@ def main(argv=None) -> int:
     meta = {"sklearn": sklearn.__version__, "seed": SEED, "data": args.data.name, "scores": scores}
     bundle = {"question": (qvec, qm), "reflection": (rvec, rm), "reflection_kind": (kvec, km),
               "reflection_threshold": thr, **dparts, "meta": meta}
-    from pipeline.fileio import atomic_path
+    from models.linear_export import save_bundle
 
-    with atomic_path(args.out) as tmp:
-        joblib.dump(bundle, tmp, compress=3)
+    save_bundle(bundle, args.out)  # numpy arrays, read without scikit-learn (models/linear_text.py)
     from pipeline.fileio import write_text_atomic
 
     write_text_atomic(args.out.parent / "scores.json", json.dumps(scores, indent=2) + "\n")

@@ -70,9 +70,9 @@ def test_shipped_defensive_model_is_the_ensemble():
     from models.tagger_classifier import load_tagger_classifier
 
     clf = load_tagger_classifier()
-    _, model = clf._b["defensive"]
-    assert isinstance(model, AveragedModel) and len(model.models) == 2
-    assert type(model.models[1]).__name__ == "ComplementNB"
+    model = clf._b["defensive"]
+    assert [h.source for h in model.heads] == ["LogisticRegression", "ComplementNB"]
+    assert [h.kind for h in model.heads] == ["sigmoid", "softmax"]
     assert clf.meta["scores"]["defensive_variant"] == "v6"
     # per-language thresholds, the one without evidence never lower
     for lg in ("en", "nl"):
