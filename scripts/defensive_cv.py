@@ -42,7 +42,9 @@ SEED = 13
 #: ``defensive11``/``defensive12`` (with ``questions6``/``questions7``) come from two new authors;
 #: ``data/eval/v5`` (blind in round 5, development data from v6 on) is a seventh author;
 #: ``defensive13``/``defensive14`` (with ``questions8``/``questions9``) come from two more new
-#: authors (trainC, trainD), first scored once with the v6 rules before training on them.
+#: authors (trainC, trainD), first scored once with the v6 rules before training on them;
+#: ``data/eval/v6`` and ``data/eval/v7`` (blind in round 6, development data from round 7 on)
+#: are two more authors.
 AUTHORS = {
     "dev": ("data/dev", ("defensive", "defensive2", "defensive3", "defensive4", "defensive5", "defensive6",
                          "defensive7", "defensive8", "defensive9", "defensive10", "holdout_defensive"),
@@ -55,6 +57,8 @@ AUTHORS = {
     "v5": ("data/eval/v5", ("defensive",), ("questions",)),
     "a13": ("data/dev", ("defensive13",), ("questions8",)),
     "a14": ("data/dev", ("defensive14",), ("questions9",)),
+    "v6": ("data/eval/v6", ("defensive",), ("questions",)),
+    "v7": ("data/eval/v7", ("defensive",), ("questions",)),
 }
 
 
