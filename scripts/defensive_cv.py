@@ -112,6 +112,8 @@ class Variant:
     ensemble: str = ""           # v6: average LR with "cnb" (complement NB), "mnb" or "svm" (linear SVM)
     ens_weight: float = 1.0      # weight of the second model in the average
     nb_alpha: float = 0.3        # smoothing of the naive Bayes models
+    author_equal: float = 0.0    # v7: 0 = every row the same; 1 = each author's rows the same total weight
+                                 # (per language; in between: weight ∝ rows ** -author_equal)
 
 
 VARIANTS = {
@@ -200,6 +202,8 @@ def fit_model(data: Data, train_authors, var: Variant):
     langs = list(data.lang[m]) + list(data.neg.lang[nm])
     y = np.concatenate([data.y[m], np.zeros(int(nm.sum()), dtype=bool)])
     w = np.concatenate([np.full(int(m.sum()), var.set_weight), np.ones(int(nm.sum()))])
+    if var.author_equal:
+        w[:int(m.sum())] *= author_weights(data.author[m], data.lang[m], var.author_equal)
     if var.asr_copies:
         texts, facts, langs = texts + [asr_like(t) for t in texts], facts + facts, langs + langs
         y, w = np.concatenate([y, y]), np.concatenate([w, w * 0.5])
@@ -225,6 +229,18 @@ def fit_model(data: Data, train_authors, var: Variant):
     if var.ensemble:
         model = AveragedModel([model, _second_model(var, cw).fit(X, y, sample_weight=w)], [1.0, var.ens_weight])
     return v, model
+
+
+def author_weights(authors, langs, power: float) -> np.ndarray:
+    """Per-row factors that give each author's rows (per language) a total weight ∝ n ** (1 - power),
+    scaled so the mean factor is 1 (``power`` 1: every author counts the same)."""
+    f = np.ones(len(authors))
+    for lg in set(langs):
+        for a in set(authors):
+            k = (authors == a) & (langs == lg)
+            if k.any():
+                f[k] = float(k.sum()) ** -power
+    return f * len(f) / f.sum()
 
 
 def _second_model(var: Variant, cw):
