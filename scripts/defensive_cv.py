@@ -44,7 +44,8 @@ SEED = 13
 #: ``defensive13``/``defensive14`` (with ``questions8``/``questions9``) come from two more new
 #: authors (trainC, trainD), first scored once with the v6 rules before training on them;
 #: ``data/eval/v6`` and ``data/eval/v7`` (blind in round 6, development data from round 7 on)
-#: are two more authors.
+#: are two more authors; ``defensive15`` (with ``questions10``) comes from trainE, a new
+#: Dutch-heavy author, first scored once with the round-6 taggers before training on it.
 AUTHORS = {
     "dev": ("data/dev", ("defensive", "defensive2", "defensive3", "defensive4", "defensive5", "defensive6",
                          "defensive7", "defensive8", "defensive9", "defensive10", "holdout_defensive"),
@@ -59,6 +60,7 @@ AUTHORS = {
     "a14": ("data/dev", ("defensive14",), ("questions9",)),
     "v6": ("data/eval/v6", ("defensive",), ("questions",)),
     "v7": ("data/eval/v7", ("defensive",), ("questions",)),
+    "a15": ("data/dev", ("defensive15",), ("questions10",)),
 }
 
 
