@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PATH = Path(__file__).resolve().parent / "taggers" / "annomi_taggers.npz"
 QUESTION_MODEL = "annomi-questions-lr@3"
 REFLECTION_MODEL = "annomi-reflections-lr@3"
-DEFENSIVE_MODEL = "dialoog-defensive-lr@6"
+DEFENSIVE_MODEL = "dialoog-defensive-lr@7"
 
 _SENT = re.compile(r"(?<=[.?!])\s+")
 _WORD = re.compile(r"[a-z']+")

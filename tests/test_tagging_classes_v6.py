@@ -71,7 +71,7 @@ def test_cooperative_classes_hard_negatives(text, lang):
 def test_new_rule_classes_fire(text, lang, category):
     (t,) = tag_items([TagInput(text, lang, "supplier")])
     assert t.defensive is not None and t.defensive.label == category
-    assert t.defensive.source == f"rules.defensive.{lang}@6"
+    assert t.defensive.source == f"rules.defensive.{lang}@7"
 
 
 @pytest.mark.parametrize(("text", "lang"), [

@@ -40,7 +40,7 @@ def test_csv_round_trip(tmp_path):
     assert [r["id"] for r in rows] == ["a1", "a2", "a3"]
     assert rows[0]["question"] == "open" and rows[0]["defensive"] is None
     assert rows[1]["defensive"]["category"] == "denial" and rows[1]["defensive"]["trigger"] == "a1"
-    assert rows[1]["defensive"]["source"] == "rules.defensive.en@6"
+    assert rows[1]["defensive"]["source"] == "rules.defensive.en@7"
     assert rows[2]["lang"] == "nl" and rows[2]["question"] == "closed"
     for r in rows:
         assert set(r) >= {"id", "question", "defensive", "reflection", "cues", "sources"}

@@ -73,7 +73,7 @@ def test_shipped_defensive_model_is_the_ensemble():
     model = clf._b["defensive"]
     assert [h.source for h in model.heads] == ["LogisticRegression", "ComplementNB"]
     assert [h.kind for h in model.heads] == ["sigmoid", "softmax"]
-    assert clf.meta["scores"]["defensive_variant"] == "v6"
+    assert clf.meta["scores"]["defensive_variant"] == "v7"
     # per-language thresholds, the one without evidence never lower
     for lg in ("en", "nl"):
         assert 0.0 < clf.defensive_threshold_for(lg, True) <= clf.defensive_threshold_for(lg, False) < 1.0

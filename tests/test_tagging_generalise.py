@@ -62,7 +62,7 @@ def test_apology_welcome_and_owning_block_a_model_only_call(text, lang):
 def test_ownership_never_cancels_a_rule(text, lang, category):
     (t,) = tag_items([TagInput(text, lang, "supplier")])
     assert t.defensive is not None and t.defensive.label == category
-    assert t.defensive.source == f"rules.defensive.{lang}@6"
+    assert t.defensive.source == f"rules.defensive.{lang}@7"
 
 
 @pytest.mark.parametrize(("text", "is_question"), [

@@ -73,7 +73,7 @@ def test_reflection_uses_the_other_speakers_previous_turn():
 
 def test_tagger_sources_are_versioned():
     names = tagger_sources()
-    assert "rules.defensive.en@6" in names and "rules.questions.nl@6" in names
+    assert "rules.defensive.en@7" in names and "rules.questions.nl@6" in names
     assert all("@" in n for n in names)
 
 
