@@ -47,11 +47,15 @@ def mark_sentences(text: str) -> str:
     return " ".join(out)
 
 
-def question_focus(text: str) -> str:
-    """The question sentences of a turn (those with "?", else the last one), marked."""
+def question_sentences(text: str) -> str:
+    """The question sentences of a turn: those with "?", else the last one."""
     sents = _sentences(text)
-    qs = [s for s in sents if "?" in s] or sents[-1:]
-    return mark_sentences(" ".join(qs))
+    return " ".join([s for s in sents if "?" in s] or sents[-1:])
+
+
+def question_focus(text: str) -> str:
+    """:func:`question_sentences`, marked (the open/closed model's text input)."""
+    return mark_sentences(question_sentences(text))
 
 
 def context_features(text: str, prev: str) -> list[float]:

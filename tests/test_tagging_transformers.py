@@ -49,10 +49,45 @@ def test_transformers_backend_tags_with_the_model(tiny_nli):
     assert any(s.startswith(src) for s in tagger_sources(opts))
 
 
-def test_non_nli_model_is_refused(tmp_path):
-    path = _save_tiny(tmp_path, ["open", "closed"])
-    with pytest.raises(ModelNotAvailableError, match="entailment"):
+def test_a_model_with_other_labels_is_refused_with_what_would_work(tmp_path):
+    path = _save_tiny(tmp_path, ["positive", "negative"])
+    with pytest.raises(ModelNotAvailableError, match="entailment.*'open' and 'closed'.*finetune_questions"):
         tag_transcript(_transcript(), TagOptions(backend="transformers", transformers_model=path))
+
+
+def test_an_open_closed_classifier_decides_the_questions_and_the_default_path_the_rest(tmp_path):
+    path = _save_tiny(tmp_path, ["closed", "open"])
+    opts = TagOptions(backend="transformers", transformers_model=path)
+    out = tag_transcript(_transcript(), opts)
+    default = tag_transcript(_transcript())
+    q = out.utterances[0].tags.question
+    assert q is not None and q.label in ("open", "closed") and q.source.startswith("transformers-questions:")
+    assert q.span == default.utterances[0].tags.question.span and 0.5 <= q.confidence <= 1.0
+    # every other tag is the default path's
+    for a, b in zip(out.utterances, default.utterances):
+        assert a.tags.defensive == b.tags.defensive and a.tags.reflection == b.tags.reflection
+        assert a.tags.cues == b.tags.cues
+        assert (a.tags.question is None) == (b.tags.question is None)
+    assert out.utterances[1].tags.defensive is not None  # the supplier's denial, by the default path
+    # the label follows the model: flip its head's bias and every question flips to the other label
+    import torch
+    import transformers as tr
+
+    from models.transformers_tagger import load_question_classifier
+
+    m = tr.AutoModelForSequenceClassification.from_pretrained(path)
+    with torch.no_grad():
+        m.classifier.weight.zero_()
+        m.classifier.bias.copy_(torch.tensor([5.0, -5.0]))  # closed
+    m.save_pretrained(path)
+    load_question_classifier.cache_clear()
+    closed = tag_transcript(_transcript(), opts).utterances[0].tags.question
+    with torch.no_grad():
+        m.classifier.bias.copy_(torch.tensor([-5.0, 5.0]))  # open
+    m.save_pretrained(path)
+    load_question_classifier.cache_clear()
+    opened = tag_transcript(_transcript(), opts).utterances[0].tags.question
+    assert (closed.label, opened.label) == ("closed", "open") and closed.confidence > 0.99
 
 
 def test_missing_model_is_model_not_available(tmp_path):

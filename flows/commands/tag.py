@@ -27,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", required=True, help="JSON Lines file to write (one object per input row)")
     p.add_argument("--lang", default="auto", choices=("en", "nl", "auto"), help="language of rows without a 'lang' (default: auto)")
     p.add_argument("--backend", default="rules", choices=("rules", "transformers"),
-                   help="rules (default: rules + the small trained classifiers) or transformers (an NLI model)")
-    p.add_argument("--transformers-model", default=None, help="local path or cached name of an NLI model (with --backend transformers)")
+                   help="rules (default: rules + the small trained classifiers) or transformers (an NLI model, or an open/closed classifier from scripts/finetune_questions.py)")
+    p.add_argument("--transformers-model", default=None, help="local path or cached name of an NLI model or an open/closed question "
+                   "classifier (with --backend transformers)")
     p.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"),
                    help="where the transformers model runs (default cpu; auto = a GPU if there is one)")
     p.set_defaults(func=run)
