@@ -60,10 +60,7 @@ class _SequenceClassifier:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(model)
             self.model = transformers.AutoModelForSequenceClassification.from_pretrained(model)
         except (OSError, ValueError) as exc:
-            raise ModelNotAvailableError(
-                f"transformers model {model!r} is not available offline ({type(exc).__name__}) — "
-                "give a local folder with config.json, weights and tokenizer, or cache the model first"
-            ) from exc
+            raise _not_available(model, exc) from exc
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
         self.device = device
@@ -113,6 +110,12 @@ class QuestionClassifier(_SequenceClassifier):
         return [p[o] / (p[o] + p[c]) if p[o] + p[c] > 0 else 0.5 for p in self._softmax(texts)]
 
 
+def _not_available(model: str, exc: Exception) -> ModelNotAvailableError:
+    return ModelNotAvailableError(
+        f"transformers model {model!r} is not available offline ({type(exc).__name__}) — "
+        "give a local folder with config.json, weights and tokenizer, or cache the model first")
+
+
 def _wrong_labels(model: str, labels: dict) -> str:
     return (f"transformers model {model!r} has labels {sorted(labels)} — the transformers backend needs an NLI "
             "model (an 'entailment' label) or an open/closed question classifier (labels 'open' and 'closed', "
@@ -135,10 +138,7 @@ def model_kind(model: str) -> str:
     try:
         cfg = transformers.AutoConfig.from_pretrained(model)
     except (OSError, ValueError) as exc:
-        raise ModelNotAvailableError(
-            f"transformers model {model!r} is not available offline ({type(exc).__name__}) — "
-            "give a local folder with config.json, weights and tokenizer, or cache the model first"
-        ) from exc
+        raise _not_available(model, exc) from exc
     labels = {str(v).lower() for v in (cfg.id2label or {}).values()}
     if any(x.startswith("entail") for x in labels):
         return "nli"
